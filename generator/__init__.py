@@ -1,0 +1,3 @@
+"""insertgen: print-ready, multilingual after-sales insert cards and manuals from a YAML catalog."""
+
+__version__ = "0.1.0"

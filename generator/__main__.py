@@ -1,0 +1,5 @@
+"""``python -m generator`` runs the insertgen command line."""
+
+from generator.cli import main
+
+main()

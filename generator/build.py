@@ -1,0 +1,285 @@
+"""The orchestrator: catalog -> localized content -> checks -> HTML -> PDF -> manifest.
+
+Reads like the pipeline. Everything up to the HTML runs in this process (cheap, and it is where
+every problem can still be named by file and field); PDFs are rendered by warm worker processes.
+One failing document never stops the others; each PDF and the manifest are written atomically.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import multiprocessing
+import os
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from generator.catalog import LoadedCatalog, LoadedProduct, load_catalog
+from generator.content import Section, localize
+from generator.findings import (
+    Finding,
+    InsertgenError,
+    Severity,
+    format_text,
+    has_errors,
+    has_warnings,
+)
+from generator.glyphs import check_glyphs
+from generator.layouts import PROFILES, PrintProfile, ResolvedLayout
+from generator.manifest import DocumentRecord, write_manifest
+from generator.paths import BUILTIN_LAYOUTS
+from generator.pdf import Renderer, RenderJob, RenderResult
+from generator.render import build_context, environment, render_css, render_html
+from generator.resources import output_intent_css
+
+
+@dataclasses.dataclass
+class BuildOptions:
+    """What ``insertgen build`` was asked to do."""
+
+    catalog: Path
+    out: Path
+    products: tuple[str, ...] = ()
+    locales: tuple[str, ...] = ()
+    #: Worker processes; ``None`` means one per core.
+    jobs: int | None = None
+    strict: bool = False
+    quiet: bool = False
+
+
+@dataclasses.dataclass
+class BuildResult:
+    documents: list[DocumentRecord]
+    #: Findings that belong to no single document (catalog, fallbacks of skipped products).
+    findings: list[Finding]
+    exit_code: int
+
+
+@dataclasses.dataclass
+class Planned:
+    """One document to produce: a product, a layout, its locales and where it goes."""
+
+    loaded: LoadedProduct
+    document: str
+    layout: ResolvedLayout
+    locales: list[str]
+    marketplace: str
+    profile: PrintProfile
+    path: str
+    findings: list[Finding] = dataclasses.field(default_factory=list)
+
+
+def run_build(options: BuildOptions) -> BuildResult:
+    started = time.monotonic()
+    catalog = load_catalog(options.catalog, partial=True)
+    catalog_findings = list(catalog.findings)
+    plans = plan(catalog, options)
+    jobs: list[RenderJob] = []
+    records: dict[str, DocumentRecord] = {}
+    for planned in plans:
+        job = prepare(catalog, planned, options.out)
+        records[planned.path] = DocumentRecord.planned(planned.loaded.product.sku, planned.document,
+                                                       planned.layout, planned.locales,
+                                                       planned.path, planned.profile, planned.findings)
+        if job is not None:
+            jobs.append(job)
+    report = _Reporter(len(plans), options.quiet)
+    for finding in catalog_findings:
+        report.finding(finding)
+    for record in records.values():
+        if record.status == "failed":
+            report.done(record)
+    for result in render_all(jobs, options.jobs):
+        record = records[result.key]
+        record.complete(result)
+        report.done(record)
+    report.close()
+    documents = list(records.values())
+    write_manifest(options.out, documents)
+    code = exit_code(documents, catalog_findings, options.strict)
+    report.summary(documents, catalog_findings, options.out, time.monotonic() - started)
+    return BuildResult(documents, catalog_findings, code)
+
+
+def exit_code(documents: list[DocumentRecord], catalog_findings: list[Finding], strict: bool) -> int:
+    if has_errors(catalog_findings):
+        return 2
+    if any(d.status == "failed" for d in documents):
+        return 1
+    if strict and (has_warnings(catalog_findings) or any(has_warnings(d.findings) for d in documents)):
+        return 1
+    return 0
+
+
+def plan(catalog: LoadedCatalog, options: BuildOptions) -> list[Planned]:
+    """Every product x document x locale that passes the filters."""
+    skus = [p.product.sku for p in catalog.products]
+    unknown = [s for s in options.products if s not in skus]
+    if unknown:
+        raise InsertgenError(f"--product {unknown[0]}: expected one of {', '.join(skus)}, "
+                             f"got \"{unknown[0]}\"")
+    bad_locales = [loc for loc in options.locales if loc not in catalog.brand.locales]
+    if bad_locales:
+        raise InsertgenError(f"--locale {bad_locales[0]}: expected one of "
+                             f"{', '.join(catalog.brand.locales)}, got \"{bad_locales[0]}\"")
+    out: list[Planned] = []
+    for loaded in catalog.products:
+        product = loaded.product
+        if options.products and product.sku not in options.products:
+            continue
+        for doc in product.documents:
+            layout = catalog.layouts[doc.layout]
+            profile = PROFILES[doc.profile or catalog.brand.profile]
+            doc_id = doc.id or doc.layout
+            wanted = [loc for loc in doc.locales if not options.locales or loc in options.locales]
+            if not wanted:
+                continue
+            # A multi-language document is built whole when any of its locales is asked for.
+            groups = [doc.locales] if layout.spec.multi_language else [[loc] for loc in wanted]
+            for group in groups:
+                name = f"{product.sku}_{doc_id}_{'-'.join(group)}.pdf"
+                out.append(Planned(loaded, doc_id, layout, group, doc.marketplace, profile,
+                                   f"{product.sku}/{name}"))
+    return out
+
+
+def prepare(catalog: LoadedCatalog, planned: Planned, out: Path) -> RenderJob | None:
+    """Content, checks and HTML for one document; ``None`` when a check failed it."""
+    marketplace = catalog.brand.marketplaces[planned.marketplace]
+    sections: list[Section] = []
+    for locale in planned.locales:
+        section, findings = localize(catalog, planned.loaded, locale, marketplace)
+        sections.append(section)
+        planned.findings += findings
+    planned.findings += check_glyphs(catalog, planned.loaded, sections)
+    if has_errors(planned.findings):
+        return None
+    env = environment(catalog.root.resolve())
+    context = build_context(catalog, planned.loaded, planned.layout, planned.profile,
+                            planned.marketplace, sections)
+    try:
+        html = render_html(env, planned.layout, context)
+        css = render_css(env, planned.layout, context)
+    except Exception as error:  # noqa: BLE001 - a template error fails this document only
+        planned.findings.append(_template_finding(planned, error))
+        return None
+    intent_css, intent_file = output_intent_css(catalog, planned.profile)
+    allowed = [str(catalog.root.resolve()), str(BUILTIN_LAYOUTS)]
+    if intent_file:
+        allowed.append(intent_file)
+    return RenderJob(
+        key=planned.path,
+        html=html,
+        css=intent_css + css,
+        base_dir=str(catalog.root.resolve()),
+        css_dir=str(planned.layout.folder.resolve()),
+        allowed=tuple(allowed),
+        out_path=str((out / planned.path).resolve()),
+        expected_pages=planned.layout.spec.pages,
+        pdf_variant=planned.profile.pdf_variant,
+        marks=planned.profile.marks,
+        bleed_mm=planned.layout.spec.bleed_mm if planned.profile.bleed else 0.0,
+    )
+
+
+def _template_finding(planned: Planned, error: Exception) -> Finding:
+    name = getattr(error, "filename", None) or f"{planned.layout.name}/{planned.layout.spec.template}"
+    line = getattr(error, "lineno", None)
+    return Finding(code="render.template", source=str(name), line=line, sku=planned.loaded.product.sku,
+                   category="render", message=f"expected a template that renders, got "
+                   f"{type(error).__name__}: {error}")
+
+
+# --- workers ----------------------------------------------------------------------------
+
+_RENDERER: Renderer | None = None
+
+
+def _init_worker() -> None:
+    global _RENDERER
+    _RENDERER = Renderer()
+
+
+def _render(job: RenderJob) -> RenderResult:
+    return _RENDERER.render(job)
+
+
+def render_all(jobs: list[RenderJob], workers: int | None):
+    """Render every job, yielding results as they finish."""
+    if not jobs:
+        return
+    workers = min(workers or os.cpu_count() or 1, len(jobs))
+    if workers == 1:
+        _init_worker()
+        for job in jobs:
+            yield _render(job)
+        return
+    context = multiprocessing.get_context("fork")
+    with context.Pool(workers, initializer=_init_worker) as pool:
+        yield from pool.imap_unordered(_render, jobs, chunksize=1)
+
+
+# --- reporting --------------------------------------------------------------------------
+
+
+class _Reporter:
+    """A progress bar on a terminal, plain lines otherwise; findings as they come."""
+
+    def __init__(self, total: int, quiet: bool):
+        self.quiet = quiet
+        self.count = 0
+        self.total = total
+        self.bar = None
+        self.seen: set[str] = set()
+        if not quiet and sys.stderr.isatty() and total:
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, unit="doc", file=sys.stderr, leave=False)
+
+    def _echo(self, text: str) -> None:
+        if self.bar is not None:
+            self.bar.write(text, file=sys.stderr)
+        else:
+            click.echo(text, err=True)
+
+    def finding(self, finding: Finding) -> None:
+        line = finding.format()
+        if line in self.seen:  # the same fallback shows up in several documents
+            return
+        self.seen.add(line)
+        if finding.severity is Severity.ERROR or not self.quiet:
+            self._echo(line)
+
+    def done(self, record: DocumentRecord) -> None:
+        self.count += 1
+        for finding in record.findings:
+            self.finding(finding)
+        if self.bar is not None:
+            self.bar.update(1)
+        elif not self.quiet or record.status == "failed":
+            extra = f" ({record.pages} pages)" if record.status == "ok" else ""
+            self._echo(f"[{self.count}/{self.total}] {record.status:6} {record.path}{extra}")
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+    def summary(self, documents, catalog_findings, out: Path, seconds: float) -> None:
+        ok = sum(d.status == "ok" for d in documents)
+        failed = len(documents) - ok
+        warnings = sum(f.severity is Severity.WARNING for d in documents for f in d.findings)
+        warnings += sum(f.severity is Severity.WARNING for f in catalog_findings)
+        catalog_errors = sum(f.severity is Severity.ERROR for f in catalog_findings)
+        parts = [f"built {ok} of {len(documents)} documents"]
+        if failed:
+            parts.append(f"{failed} failed")
+        if catalog_errors:
+            parts.append(f"{catalog_errors} catalog errors (products left out)")
+        parts.append(f"{warnings} warnings")
+        click.echo(f"{', '.join(parts)} in {seconds:.1f} s; manifest: {out / 'manifest.json'}",
+                   err=True)
+
+
+__all__ = ["BuildOptions", "BuildResult", "run_build", "format_text"]

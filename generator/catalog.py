@@ -1,0 +1,414 @@
+"""Stage 1: read the catalog folder and validate it into typed models.
+
+Reads ``brand.yaml``, ``products/*.yaml``, translators' ``locales/<locale>/<sku>.yaml`` and the
+layouts they name; collects every problem (schema, cross-file references, missing files) as
+findings that name file, line, column and field; and raises one :class:`CatalogError` at the end
+when anything is wrong.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import types
+import typing
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from generator.findings import CatalogError, Finding, Severity, has_errors
+from generator.layouts import PROFILES, Layout, ResolvedLayout, available_layouts, layout_file
+from generator.models import Brand, Product, ProductTranslation
+from generator.yamlsource import YamlSource, dotted, load_yaml
+
+BRAND_FILE = "brand.yaml"
+PRODUCTS_DIR = "products"
+LOCALES_DIR = "locales"
+
+
+@dataclasses.dataclass
+class LoadedTranslation:
+    """A translator's file for one product and locale."""
+
+    data: ProductTranslation
+    src: YamlSource
+
+    @property
+    def source(self) -> str:
+        return self.src.display
+
+    def mark(self, path: tuple) -> tuple[int, int]:
+        return self.src.mark(path)
+
+
+@dataclasses.dataclass
+class LoadedProduct:
+    """A validated product with the marks of its file and its translations."""
+
+    product: Product
+    src: YamlSource
+    translations: dict[str, LoadedTranslation]
+
+    @property
+    def source(self) -> str:
+        return self.src.display
+
+    def marks(self, path: tuple) -> tuple[int, int]:
+        return self.src.mark(path)
+
+    mark = marks
+
+
+@dataclasses.dataclass
+class LoadedCatalog:
+    """Everything the later stages need, validated."""
+
+    root: Path
+    brand: Brand
+    brand_src: YamlSource
+    products: list[LoadedProduct]
+    layouts: dict[str, ResolvedLayout]
+    #: Warnings (and, for a partial load, the errors of the products left out).
+    findings: list[Finding]
+
+    @property
+    def brand_source(self) -> str:
+        return self.brand_src.display
+
+    def brand_mark(self, path: tuple) -> tuple[int, int]:
+        return self.brand_src.mark(path)
+
+
+def load_catalog(root: Path, *, partial: bool = False) -> LoadedCatalog:
+    """Load and validate the catalog at ``root``.
+
+    With ``partial`` an invalid product is left out (its errors stay in ``findings``) so the
+    others can still be built; an invalid brand file always aborts.
+    """
+    root = Path(root)
+    if not (root / BRAND_FILE).is_file():
+        raise CatalogError(
+            f"{root}: expected a catalog folder with {BRAND_FILE} and {PRODUCTS_DIR}/, "
+            f"got no {BRAND_FILE} (create one with `insertgen init {root}`)"
+        )
+    findings: list[Finding] = []
+    brand_src, brand = _load_model(root, BRAND_FILE, Brand, findings)
+    if brand is None or has_errors(findings):
+        raise CatalogError("the brand file is invalid", findings)
+    findings += _check_brand(root, brand, brand_src)
+    if has_errors(findings):
+        raise CatalogError("the brand file is invalid", findings)
+
+    layouts: dict[str, ResolvedLayout] = {}
+    products: list[LoadedProduct] = []
+    seen_skus: dict[str, str] = {}
+    product_files = sorted((root / PRODUCTS_DIR).glob("*.y*ml"))
+    if not product_files:
+        findings.append(Finding(code="catalog.no-products", source=f"{PRODUCTS_DIR}/",
+                                message="expected at least one product file (*.yaml), got none"))
+    for path in product_files:
+        display = path.relative_to(root).as_posix()
+        own: list[Finding] = []
+        src, product = _load_model(root, display, Product, own)
+        if product is not None:
+            if product.sku in seen_skus:
+                own.append(src.finding(("sku",), f"expected a unique SKU, got '{product.sku}' "
+                                       f"which {seen_skus[product.sku]} already uses",
+                                       code="catalog.duplicate-sku"))
+            seen_skus.setdefault(product.sku, display)
+            own += _check_product(root, brand, product, src, layouts)
+            translations = _load_translations(root, brand, product, own)
+        findings += own
+        if product is not None and not has_errors(own):
+            products.append(LoadedProduct(product, src, translations))
+    findings += _orphan_translations(root, brand, set(seen_skus))
+
+    loaded = LoadedCatalog(root, brand, brand_src, products, layouts, findings)
+    if has_errors(findings) and not (partial and products):
+        raise CatalogError(f"{_count(findings)} in the catalog", findings)
+    return loaded
+
+
+def _count(findings: list[Finding]) -> str:
+    n = sum(1 for f in findings if f.severity is Severity.ERROR)
+    return f"{n} error{'s' if n != 1 else ''}"
+
+
+def _load_model(root: Path, display: str, model: type[BaseModel], findings: list[Finding]):
+    src, problems = load_yaml(root / display, display)
+    findings += problems
+    if src is None:
+        return None, None
+    if not isinstance(src.data, dict):
+        findings.append(src.finding((), f"expected a mapping of keys to values, got {_got(src.data)}",
+                                    code="catalog.type"))
+        return src, None
+    try:
+        return src, model.model_validate(src.data)
+    except ValidationError as error:
+        findings += [_convert(src, model, e) for e in error.errors(include_url=False)]
+        return src, None
+
+
+# --- pydantic errors -> findings --------------------------------------------------------
+
+_EXPECTED = {
+    "string_type": "a string",
+    "int_type": "a whole number",
+    "int_parsing": "a whole number",
+    "int_from_float": "a whole number",
+    "float_type": "a number",
+    "float_parsing": "a number",
+    "bool_type": "true or false",
+    "bool_parsing": "true or false",
+    "list_type": "a list",
+    "tuple_type": "a list",
+    "dict_type": "a mapping",
+    "model_type": "a mapping",
+    "model_attributes_type": "a mapping",
+    "string_too_short": "a non-empty text",
+}
+
+
+def _got(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return f"a list of {len(value)} item{'s' if len(value) != 1 else ''}"
+    if isinstance(value, str):
+        shown = value if len(value) <= 60 else value[:57] + "..."
+        return '"' + shown.replace('"', '\\"') + '"'
+    return repr(value)
+
+
+def _expected(error: dict) -> str:
+    kind, ctx = error["type"], error.get("ctx") or {}
+    if kind == "insertgen":
+        return error["msg"].removeprefix("expected ")
+    if kind in _EXPECTED:
+        return _EXPECTED[kind]
+    if kind == "missing":
+        return "a value (this field is required)"
+    if kind == "too_short":
+        return f"at least {ctx.get('min_length')} item(s)"
+    if kind == "too_long":
+        return f"at most {ctx.get('max_length')} item(s)"
+    if kind == "greater_than_equal":
+        return f"a number of at least {ctx.get('ge')}"
+    if kind == "greater_than":
+        return f"a number greater than {ctx.get('gt')}"
+    if kind == "less_than_equal":
+        return f"a number of at most {ctx.get('le')}"
+    if kind == "string_pattern_mismatch":
+        return f"a value matching {ctx.get('pattern')}"
+    if kind == "literal_error":
+        return f"one of {ctx.get('expected')}"
+    return error["msg"]
+
+
+def _convert(src: YamlSource, model: type[BaseModel], error: dict) -> Finding:
+    loc = tuple(error["loc"])
+    if loc and loc[-1] == "[key]":
+        path = loc[:-1]
+        return src.finding(path, f"expected {_expected(error)} as key, got {_got(path[-1])}",
+                           key=True, code="catalog.key")
+    if error["type"] == "extra_forbidden":
+        allowed = _fields_at(model, loc[:-1])
+        name = str(loc[-1])
+        hint = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
+        message = f"expected one of the keys {', '.join(allowed)}, got unknown key '{name}'"
+        if hint:
+            message += f" (did you mean '{hint[0]}'?)"
+        return src.finding(loc, message, key=True, code="catalog.unknown-key")
+    if error["type"] == "missing":
+        parent = loc[:-1]
+        line, column = src.mark(parent)
+        return Finding(code="catalog.missing", source=src.display, line=line, column=column,
+                       field=dotted(loc), category="validation",
+                       message=f"expected {_expected(error)}, got nothing")
+    code = "catalog.invalid" if error["type"] == "insertgen" else "catalog.type"
+    return src.finding(loc, f"expected {_expected(error)}, got {_got(error.get('input'))}", code=code)
+
+
+def _fields_at(model: type[BaseModel], loc: tuple) -> list[str]:
+    """Field names of the model found by following ``loc`` through ``model``."""
+    current: Any = model
+    for part in loc:
+        current = _unwrap(current)
+        if isinstance(current, type) and issubclass(current, BaseModel):
+            field = current.model_fields.get(str(part))
+            if field is None:
+                return []
+            current = field.annotation
+        elif typing.get_origin(current) in (list, tuple):
+            current = typing.get_args(current)[0]
+        elif typing.get_origin(current) is dict:
+            current = typing.get_args(current)[1]
+    current = _unwrap(current)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return list(current.model_fields)
+    return []
+
+
+def _unwrap(annotation: Any) -> Any:
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+        elif origin in (typing.Union, types.UnionType):
+            options = [a for a in typing.get_args(annotation) if a is not type(None)]
+            annotation = options[0]
+        else:
+            return annotation
+
+
+# --- cross-file checks ------------------------------------------------------------------
+
+
+def _suggest(name: str, options: list[str]) -> str:
+    hint = difflib.get_close_matches(name, options, n=1, cutoff=0.6)
+    return f" (did you mean '{hint[0]}'?)" if hint else ""
+
+
+def _check_file(root: Path, rel: str, src: YamlSource, path: tuple, what: str) -> list[Finding]:
+    target = (root / rel).resolve()
+    if not target.is_relative_to(root.resolve()):
+        return [src.finding(path, f"expected {what} inside the catalog folder, got \"{rel}\"",
+                            code="catalog.outside")]
+    if not target.is_file():
+        return [src.finding(path, f"expected {what} that exists, got \"{rel}\" (no such file)",
+                            code="catalog.missing-file")]
+    return []
+
+
+def _check_brand(root: Path, brand: Brand, src: YamlSource) -> list[Finding]:
+    findings: list[Finding] = []
+    if brand.profile not in PROFILES:
+        findings.append(src.finding(("profile",), f"expected one of {', '.join(PROFILES)}, got "
+                                    f"\"{brand.profile}\"{_suggest(brand.profile, list(PROFILES))}",
+                                    code="catalog.profile"))
+    if brand.logo:
+        findings += _check_file(root, brand.logo, src, ("logo",), "a logo file")
+    if brand.output_intent:
+        findings += _check_file(root, brand.output_intent, src, ("output_intent",), "an ICC profile")
+    if brand.source_locale not in brand.locales:
+        findings.append(src.finding(("source_locale",), f"expected one of the brand's locales "
+                                    f"({', '.join(brand.locales)}), got \"{brand.source_locale}\"",
+                                    code="catalog.locale"))
+    return findings
+
+
+def _resolve_layout(root: Path, name: str, layouts: dict[str, ResolvedLayout],
+                    findings: list[Finding]) -> ResolvedLayout | None:
+    if name in layouts:
+        return layouts[name]
+    found = layout_file(name, root)
+    if found is None:
+        return None
+    path, overridden = found
+    display = path.relative_to(root).as_posix() if overridden else f"<built-in>/{name}/layout.yaml"
+    src, problems = load_yaml(path, display)
+    findings += problems
+    if src is None:
+        return None
+    try:
+        spec = Layout.model_validate(src.data)
+    except ValidationError as error:
+        findings += [_convert(src, Layout, e) for e in error.errors(include_url=False)]
+        return None
+    layouts[name] = ResolvedLayout(name, spec, path.parent, overridden)
+    return layouts[name]
+
+
+def _check_product(root: Path, brand: Brand, product: Product, src: YamlSource,
+                   layouts: dict[str, ResolvedLayout]) -> list[Finding]:
+    findings: list[Finding] = []
+    for index, image in enumerate(product.images):
+        findings += _check_file(root, image.file, src, ("images", index, "file"), "an image file")
+    markets = list(brand.marketplaces)
+    for index, doc in enumerate(product.documents):
+        here = ("documents", index)
+        resolved = _resolve_layout(root, doc.layout, layouts, findings)
+        if resolved is None and doc.layout not in layouts:
+            names = available_layouts(root)
+            findings.append(src.finding((*here, "layout"), f"expected one of the layouts "
+                                        f"{', '.join(names)}, got \"{doc.layout}\""
+                                        f"{_suggest(doc.layout, names)}", code="catalog.layout"))
+        if doc.marketplace not in brand.marketplaces:
+            findings.append(src.finding((*here, "marketplace"), f"expected a marketplace of "
+                                        f"brand.yaml ({', '.join(markets)}), got \"{doc.marketplace}\""
+                                        f"{_suggest(doc.marketplace, markets)}",
+                                        code="catalog.marketplace"))
+        for li, locale in enumerate(doc.locales):
+            if locale not in brand.locales:
+                findings.append(src.finding((*here, "locales", li), f"expected a locale the brand "
+                                            f"sells in ({', '.join(brand.locales)}), got \"{locale}\"",
+                                            code="catalog.locale"))
+        if len(set(doc.locales)) != len(doc.locales):
+            findings.append(src.finding((*here, "locales"), "expected each locale once, got a "
+                                        "repeated locale", code="catalog.locale"))
+        if doc.profile and doc.profile not in PROFILES:
+            findings.append(src.finding((*here, "profile"), f"expected one of {', '.join(PROFILES)}, "
+                                        f"got \"{doc.profile}\"", code="catalog.profile"))
+        if resolved and resolved.spec.multi_language and len(doc.locales) > resolved.spec.max_locales:
+            findings.append(src.finding((*here, "locales"), f"expected at most "
+                                        f"{resolved.spec.max_locales} locales for layout "
+                                        f"{doc.layout}, got {len(doc.locales)}", code="catalog.locale"))
+    ids = [doc.id or doc.layout for doc in product.documents]
+    for index, doc_id in enumerate(ids):
+        if ids.index(doc_id) != index:
+            findings.append(src.finding(("documents", index), f"expected a unique document id, got "
+                                        f"\"{doc_id}\" twice (set `id:` on one of them)",
+                                        code="catalog.duplicate-document"))
+    return findings
+
+
+def _load_translations(root: Path, brand: Brand, product: Product,
+                       findings: list[Finding]) -> dict[str, LoadedTranslation]:
+    translations: dict[str, LoadedTranslation] = {}
+    for locale in brand.locales:
+        for suffix in (".yaml", ".yml"):
+            rel = f"{LOCALES_DIR}/{locale}/{product.sku}{suffix}"
+            if (root / rel).is_file():
+                src, data = _load_model(root, rel, ProductTranslation, findings)
+                if data is not None:
+                    translations[locale] = LoadedTranslation(data, src)
+                break
+    return translations
+
+
+def _orphan_translations(root: Path, brand: Brand, skus: set[str]) -> list[Finding]:
+    findings = []
+    base = root / LOCALES_DIR
+    if not base.is_dir():
+        return findings
+    for path in sorted(base.glob("*/*.y*ml")):
+        locale, sku = path.parent.name, path.stem
+        rel = path.relative_to(root).as_posix()
+        if locale not in brand.locales:
+            findings.append(Finding(code="catalog.orphan-translation", source=rel, line=1, column=1,
+                                    severity=Severity.WARNING, category="validation",
+                                    message=f"expected a locale of brand.yaml ({', '.join(brand.locales)}), "
+                                    f"got \"{locale}\"; this file is not used"))
+        elif sku not in skus:
+            findings.append(Finding(code="catalog.orphan-translation", source=rel, line=1, column=1,
+                                    severity=Severity.WARNING, category="validation",
+                                    message=f"expected the SKU of a product, got \"{sku}\"; "
+                                    "this file is not used"))
+    return findings
+
+
+def json_schemas() -> dict[str, Any]:
+    """JSON Schema of each catalog file, for editors."""
+    out = {}
+    for name, model in (("brand", Brand), ("product", Product), ("translation", ProductTranslation)):
+        schema = model.model_json_schema()
+        schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+        schema["$id"] = f"https://insertgen.dev/schema/{name}.json"
+        out[name] = schema
+    return out

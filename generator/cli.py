@@ -1,0 +1,130 @@
+"""The thin command line: parse arguments, call the library, print findings, pick the exit code.
+
+Exit codes: 0 all well; 1 a document failed (or, with ``--strict``, warned) or a check found
+errors; 2 usage or catalog errors.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from generator import __version__
+from generator.findings import Finding, InsertgenError, Severity, format_text
+
+CATALOG_ARG = click.argument(
+    "catalog", type=click.Path(file_okay=False, path_type=Path), default=".", required=False
+)
+
+
+def print_findings(findings: list[Finding], *, quiet: bool = False, err: bool = True) -> None:
+    """Print findings one per line; ``quiet`` keeps only errors."""
+    shown = [f for f in findings if not quiet or f.severity is Severity.ERROR]
+    if shown:
+        click.echo(format_text(shown), err=err)
+
+
+def fail(error: InsertgenError) -> None:
+    print_findings(error.findings)
+    click.echo(f"error: {error}", err=True)
+    sys.exit(error.exit_code)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="insertgen")
+def main() -> None:
+    """insertgen: print-ready, multilingual after-sales cards from a YAML catalog."""
+
+
+@main.command()
+@click.argument("target", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Write into a folder that is not empty.")
+def init(target: Path, force: bool) -> None:
+    """Scaffold a catalog project in TARGET."""
+    from generator.scaffold import scaffold
+
+    try:
+        written = scaffold(target, force=force)
+    except InsertgenError as error:
+        fail(error)
+    for path in written:
+        click.echo(f"created {path}")
+    click.echo(f"next: insertgen build {target} --out output/")
+
+
+@main.command()
+@CATALOG_ARG
+@click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), default="output",
+              show_default=True, help="Output folder.")
+@click.option("--product", "products", multiple=True, metavar="SKU", help="Only this product (repeatable).")
+@click.option("--locale", "locales", multiple=True, metavar="LL", help="Only this locale (repeatable).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Worker processes (default: number of cores).")
+@click.option("--strict", is_flag=True, help="Treat warnings as failures (exit 1).")
+@click.option("--quiet", "-q", is_flag=True, help="Print errors and the summary only.")
+def build(catalog: Path, out: Path, products: tuple[str, ...], locales: tuple[str, ...],
+          jobs: int | None, strict: bool, quiet: bool) -> None:
+    """Build every product x document x locale of CATALOG into PDFs."""
+    from generator.build import BuildOptions, run_build
+
+    options = BuildOptions(catalog=catalog, out=out, products=products, locales=locales,
+                           jobs=jobs, strict=strict, quiet=quiet)
+    try:
+        result = run_build(options)
+    except InsertgenError as error:
+        fail(error)
+    sys.exit(result.exit_code)
+
+
+@main.command()
+@CATALOG_ARG
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def validate(catalog: Path, fmt: str) -> None:
+    """Check the catalog files against the schema without rendering."""
+    from generator.catalog import load_catalog
+
+    try:
+        loaded = load_catalog(catalog)
+    except InsertgenError as error:
+        if fmt == "json":
+            click.echo(json.dumps([f.to_dict() for f in error.findings], indent=2, ensure_ascii=False))
+            sys.exit(error.exit_code)
+        fail(error)
+    if fmt == "json":
+        click.echo(json.dumps([f.to_dict() for f in loaded.findings], indent=2, ensure_ascii=False))
+    else:
+        print_findings(loaded.findings)
+        click.echo(f"{catalog}: {len(loaded.products)} product(s), catalog is valid")
+
+
+@main.command()
+@click.argument("which", type=click.Choice(["brand", "product", "translation", "all"]), default="all")
+def schema(which: str) -> None:
+    """Print the JSON Schema of the catalog files (for editor completion)."""
+    from generator.catalog import json_schemas
+
+    schemas = json_schemas()
+    data = schemas if which == "all" else schemas[which]
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+@main.command()
+@click.argument("catalog", type=click.Path(file_okay=False, path_type=Path), required=False)
+def doctor(catalog: Path | None) -> None:
+    """Check Pango, HarfBuzz subsetting and fonts for every configured locale."""
+    from generator.doctor import run_doctor
+
+    report = run_doctor(catalog)
+    for line in report.lines:
+        click.echo(line)
+    sys.exit(0 if report.ok else 1)
+
+
+# Sub-command groups that live in their own modules.
+from generator.compliance_cli import check, compliance  # noqa: E402
+
+main.add_command(compliance)
+main.add_command(check)

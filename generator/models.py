@@ -1,0 +1,298 @@
+"""Typed models of the catalog: the brand file, product files and translators' locale files.
+
+These pydantic models are the declared schema (``insertgen schema`` prints them as JSON Schema).
+Every field carries its documentation; unknown keys are errors (``extra="forbid"``) so a
+misspelt key is reported instead of silently ignored. Checks that need more than one file
+(does the layout exist? is the locale sold?) live in :mod:`generator.catalog`.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from typing import Annotated, Literal
+
+from babel import Locale, UnknownLocaleError
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    field_validator,
+)
+from pydantic_core import PydanticCustomError
+
+URL_PLACEHOLDERS = ("sku", "locale", "marketplace")
+DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def _expected(what: str) -> PydanticCustomError:
+    return PydanticCustomError("insertgen", what)
+
+
+def _check_locale(code: str) -> str:
+    if not re.fullmatch(r"[a-z]{2,3}(-[A-Z][a-z]{3})?(-[A-Z]{2}|-\d{3})?", code):
+        raise _expected("expected a locale code such as de, pt-BR or zh-Hans")
+    try:
+        Locale.parse(code, sep="-")
+    except (UnknownLocaleError, ValueError):
+        raise _expected("expected a locale code known to CLDR such as de, pt-BR or zh-Hans") from None
+    return code
+
+
+def _check_https_template(url: str) -> str:
+    if not url.startswith("https://"):
+        raise _expected("expected an https:// URL")
+    names = {name for _, name, _, _ in string.Formatter().parse(url) if name is not None}
+    unknown = sorted(names - set(URL_PLACEHOLDERS))
+    if unknown:
+        raise _expected(
+            "expected only the placeholders {sku}, {locale} and {marketplace} in the URL"
+        )
+    if re.search(r"\s", url):
+        raise _expected("expected a URL without spaces")
+    return url
+
+
+def _check_e164(phone: str) -> str:
+    if not re.fullmatch(r"\+[1-9]\d{6,14}", phone):
+        raise _expected("expected a phone number in E.164 form such as +4930123456")
+    return phone
+
+
+def _check_email(email: str) -> str:
+    if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}", email):
+        raise _expected("expected an e-mail address such as help@example.com")
+    return email
+
+
+def _check_time(value: str) -> str:
+    if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", value):
+        raise _expected("expected a time of day as HH:MM such as 09:00")
+    return value
+
+
+def _check_days(value: str) -> str:
+    parts = value.split("-")
+    if len(parts) > 2 or any(p not in DAY_NAMES for p in parts):
+        raise _expected("expected a day or a range of days such as mon-fri or sat")
+    return value
+
+
+def _check_rel_path(value: str) -> str:
+    if value.startswith(("/", "\\")) or re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", value):
+        raise _expected("expected a path relative to the catalog folder")
+    return value
+
+
+def _check_gtin(value: str) -> str:
+    if not re.fullmatch(r"\d{8}|\d{12,14}", value):
+        raise _expected("expected a GTIN/EAN of 8, 12, 13 or 14 digits")
+    digits = [int(d) for d in value]
+    body, check = digits[:-1], digits[-1]
+    total = sum(d * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(body)))
+    if (10 - total % 10) % 10 != check:
+        raise _expected("expected a GTIN/EAN with a valid check digit")
+    return value
+
+
+LocaleCode = Annotated[str, AfterValidator(_check_locale)]
+HttpsUrlTemplate = Annotated[str, AfterValidator(_check_https_template)]
+Phone = Annotated[str, AfterValidator(_check_e164)]
+Email = Annotated[str, AfterValidator(_check_email)]
+TimeOfDay = Annotated[str, AfterValidator(_check_time)]
+Days = Annotated[str, AfterValidator(_check_days)]
+RelPath = Annotated[str, AfterValidator(_check_rel_path)]
+Gtin = Annotated[str, AfterValidator(_check_gtin)]
+NonEmpty = Annotated[str, Field(min_length=1)]
+
+
+class Strict(BaseModel):
+    """Base of every catalog model: unknown keys are errors."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+# --- brand file -------------------------------------------------------------------------
+
+
+class Colour(Strict):
+    """A brand colour for print (CMYK, used by print profiles) and screen (RGB)."""
+
+    cmyk: tuple[
+        Annotated[float, Field(ge=0, le=100)],
+        Annotated[float, Field(ge=0, le=100)],
+        Annotated[float, Field(ge=0, le=100)],
+        Annotated[float, Field(ge=0, le=100)],
+    ] = Field(description="Cyan, magenta, yellow, black in percent (0-100).")
+    rgb: Annotated[str, Field(pattern=r"^#[0-9a-fA-F]{6}$")] = Field(
+        description="The screen colour as #rrggbb, used by the screen profile."
+    )
+
+
+class Colours(Strict):
+    """The brand's palette. ``primary`` colours headings and bands, ``accent`` highlights,
+    ``text`` is body text (default 100 % black)."""
+
+    primary: Colour = Field(description="Main brand colour: bands, headings.")
+    accent: Colour | None = Field(None, description="Highlight colour; defaults to primary.")
+    text: Colour = Field(
+        Colour(cmyk=(0, 0, 0, 100), rgb="#1a1a1a"), description="Body text colour."
+    )
+
+
+class Hours(Strict):
+    """One line of opening hours, e.g. ``{days: mon-fri, open: "09:00", close: "17:00"}``."""
+
+    days: Days = Field(description="A day (mon) or a range of days (mon-fri).")
+    open: TimeOfDay = Field(description="Opening time, HH:MM, in the marketplace's time zone.")
+    close: TimeOfDay = Field(description="Closing time, HH:MM.")
+
+
+class Support(Strict):
+    """How a buyer reaches the seller on one marketplace."""
+
+    url: HttpsUrlTemplate = Field(
+        description="https support page; may use {sku}, {locale} and {marketplace}. "
+        "The QR code on the card points here."
+    )
+    email: Email | None = Field(None, description="Support e-mail address.")
+    phone: Phone | None = Field(None, description="Support phone number in E.164 form.")
+    hours: list[Hours] = Field(default_factory=list, description="Opening hours of the phone line.")
+    timezone: str = Field("UTC", description="IANA time zone of the opening hours.")
+
+    @field_validator("timezone")
+    @classmethod
+    def _tz(cls, value: str) -> str:
+        from babel.dates import get_timezone
+
+        try:
+            get_timezone(value)
+        except LookupError:
+            raise _expected("expected an IANA time zone such as Europe/Berlin") from None
+        return value
+
+
+class Marketplace(Strict):
+    """A marketplace the brand sells on, with its support channels."""
+
+    name: NonEmpty = Field(description="Display name, e.g. Amazon.de.")
+    support: Support = Field(description="Support channels printed on the card.")
+    compliance_profile: Literal["strict", "neutral-allowed"] | None = Field(
+        None, description="Overrides the brand's compliance profile for this marketplace."
+    )
+
+
+class Manufacturer(Strict):
+    """Who made the product, printed in small type on the back."""
+
+    name: NonEmpty = Field(description="Legal name of the manufacturer.")
+    address: NonEmpty = Field(description="Postal address, one line or several.")
+    email: Email | None = Field(None, description="Electronic contact address.")
+    website: HttpsUrlTemplate | None = Field(None, description="https website.")
+
+
+class AllowedPhrase(Strict):
+    """An exact phrase the compliance check must not remove, and why."""
+
+    phrase: NonEmpty = Field(description="The exact phrase, as printed.")
+    reason: NonEmpty = Field(description="Why it is allowed (shown in every report).")
+
+
+class Brand(Strict):
+    """``brand.yaml``: who sells, how it looks, where and in which languages."""
+
+    name: NonEmpty = Field(description="Brand name as printed (never translated).")
+    logo: RelPath | None = Field(None, description="Logo file (SVG or PNG) inside the catalog.")
+    colors: Colours = Field(description="Brand colours, each as CMYK plus an RGB pair.")
+    source_locale: LocaleCode = Field("en", description="Language the product texts are written in.")
+    locales: list[LocaleCode] = Field(min_length=1, description="Every locale the brand sells in.")
+    marketplaces: dict[
+        Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")], Marketplace
+    ] = Field(min_length=1, description="Marketplaces by key (e.g. amazon-de) with support channels.")
+    manufacturer: Manufacturer = Field(description="Manufacturer identity.")
+    profile: str = Field("print-x4", description="Print profile: print-x4, print-x1a or screen.")
+    output_intent: RelPath | None = Field(
+        None,
+        description="CMYK ICC profile from your printer (inside the catalog). Defaults to the "
+        "system's Ghostscript default_cmyk.icc.",
+    )
+    compliance_profile: Literal["strict", "neutral-allowed"] = Field(
+        "strict", description="Review-wording policy: strict (default) or neutral-allowed."
+    )
+    allow: list[AllowedPhrase] = Field(
+        default_factory=list,
+        description="Phrases the compliance check lets through, each with the reason (reported as allowed).",
+    )
+
+
+# --- product file -----------------------------------------------------------------------
+
+
+class Identifiers(Strict):
+    """Product identifiers printed on the card and used by the manifest."""
+
+    gtin: Gtin | None = Field(None, description="GTIN / EAN / UPC with a valid check digit.")
+    asin: Annotated[str, Field(pattern=r"^[A-Z0-9]{10}$")] | None = Field(
+        None, description="Amazon ASIN (10 characters)."
+    )
+    mpn: str | None = Field(None, description="Manufacturer part number.")
+
+
+class Image(Strict):
+    """A picture of the product, inside the catalog."""
+
+    file: RelPath = Field(description="Image file (SVG, PNG or JPEG) relative to the catalog.")
+    alt: NonEmpty = Field(description="Alternative text (source locale).")
+
+
+class Document(Strict):
+    """One document to produce for the product."""
+
+    id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")] | None = Field(
+        None, description="Name used in file names; defaults to the layout name."
+    )
+    layout: NonEmpty = Field(description="Layout name, e.g. card-a6 or card-eu-multi.")
+    locales: list[LocaleCode] = Field(min_length=1, description="Locales to produce.")
+    marketplace: NonEmpty = Field(description="Key of a marketplace in brand.yaml.")
+    profile: str | None = Field(None, description="Print profile; defaults to the brand's.")
+
+
+class CardText(Strict):
+    """Texts of the after-sales card in the source locale. Left out, ``headline`` and
+    ``message`` use insertgen's built-in contact-first wording."""
+
+    headline: str | None = Field(None, description="Front headline, e.g. a thank-you line.")
+    message: str | None = Field(None, description="Front paragraph inviting the buyer to contact you first.")
+    tips: list[NonEmpty] = Field(
+        default_factory=list, max_length=4, description="Up to four short usage tips (back)."
+    )
+
+
+class Product(Strict):
+    """``products/<sku>.yaml``: one product and the documents to make for it."""
+
+    sku: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")] = Field(
+        description="Stock keeping unit; used in file names."
+    )
+    name: NonEmpty = Field(description="Product name as printed (source locale).")
+    model: NonEmpty = Field(description="Model designation (never translated).")
+    identifiers: Identifiers = Field(default_factory=Identifiers, description="GTIN, ASIN, MPN.")
+    images: list[Image] = Field(default_factory=list, description="Product pictures; the first is used on cards.")
+    documents: list[Document] = Field(min_length=1, description="Documents to produce.")
+    card: CardText = Field(default_factory=CardText, description="Card texts in the source locale.")
+    warranty_years: Annotated[int, Field(ge=0, le=30)] | None = Field(
+        None, description="Warranty period printed on the card, in years."
+    )
+
+
+# --- translators' locale file -----------------------------------------------------------
+
+
+class ProductTranslation(Strict):
+    """``locales/<locale>/<sku>.yaml``: a translator's text for one product and locale. Any
+    field left out falls back to the source locale with a warning."""
+
+    name: str | None = Field(None, description="Translated product name.")
+    card: CardText = Field(default_factory=CardText, description="Translated card texts.")
+    image_alt: list[str] = Field(default_factory=list, description="Translated alt texts, in image order.")

@@ -1,0 +1,220 @@
+"""Stage 5: PDF. WeasyPrint renders the HTML into a print-ready file, written atomically.
+
+Runs inside warm worker processes: each keeps one ``FontConfiguration`` and a cache of parsed
+stylesheets. A WeasyPrint *finisher* completes the file before it is written: crop marks in
+registration colour outside the bleed (on a larger MediaBox), and a document ID derived from
+the input so the same input gives byte-identical PDFs.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import logging
+import os
+import re
+import uuid
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pydyf
+from weasyprint import CSS, HTML
+from weasyprint.logger import LOGGER as WEASYPRINT_LOGGER
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher
+
+from generator.layouts import MARK_LENGTH_MM, MARK_OFFSET_MM
+
+PT_PER_MM = 72 / 25.4
+
+
+@dataclasses.dataclass(frozen=True)
+class RenderJob:
+    """Everything a worker needs to turn one document's HTML into a PDF file."""
+
+    key: str
+    html: str
+    css: str
+    #: Catalog folder (base URL of the HTML).
+    base_dir: str
+    #: Layout folder (base URL of the stylesheet).
+    css_dir: str
+    #: Folders (and single files) rendering may read.
+    allowed: tuple[str, ...]
+    out_path: str
+    expected_pages: int
+    pdf_variant: str | None
+    marks: bool
+    bleed_mm: float
+
+
+@dataclasses.dataclass
+class RenderResult:
+    key: str
+    ok: bool
+    pages: int = 0
+    sha256: str | None = None
+    size: int = 0
+    #: ``(code, severity, message)`` triples; turned into findings by the build.
+    problems: list[tuple[str, str, str]] = dataclasses.field(default_factory=list)
+
+
+class ConfinedFetcher(URLFetcher):
+    """Serves ``data:`` URLs and files under the allowed folders; refuses everything else."""
+
+    def __init__(self, allowed: tuple[str, ...]):
+        super().__init__(allowed_protocols={"file", "data"}, allow_redirects=False)
+        self.allowed = [Path(p).resolve() for p in allowed]
+        self.refused: list[str] = []
+
+    def fetch(self, url, headers=None):
+        parts = urlsplit(url)
+        if parts.scheme == "data":
+            return super().fetch(url, headers)
+        if parts.scheme == "file":
+            path = Path(unquote(parts.path)).resolve()
+            if any(path == root or path.is_relative_to(root) for root in self.allowed):
+                return super().fetch(url, headers)
+            self.refused.append(f"{path} is outside the catalog and the built-in layouts")
+        else:
+            self.refused.append(f"{url} is a network address")
+        raise ValueError(f"insertgen refuses to read {url}")
+
+
+class _Collect(logging.Handler):
+    """Keeps WeasyPrint's warnings of the current document."""
+
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record):
+        self.records.append(record)
+
+
+class Renderer:
+    """A warm renderer: one font configuration and parsed stylesheets, reused per document."""
+
+    def __init__(self):
+        self.font_config = FontConfiguration()
+        self._css: dict[str, CSS] = {}
+        self._log = _Collect()
+        WEASYPRINT_LOGGER.addHandler(self._log)
+        WEASYPRINT_LOGGER.setLevel(logging.WARNING)
+        WEASYPRINT_LOGGER.propagate = False
+
+    def _stylesheet(self, job: RenderJob, fetcher: ConfinedFetcher) -> CSS:
+        digest = hashlib.sha256(job.css.encode()).hexdigest()
+        if digest not in self._css:
+            self._css[digest] = CSS(string=job.css, base_url=Path(job.css_dir).as_uri() + "/",
+                                    url_fetcher=fetcher, font_config=self.font_config)
+        return self._css[digest]
+
+    def render(self, job: RenderJob) -> RenderResult:
+        result = RenderResult(job.key, ok=False)
+        self._log.records.clear()
+        fetcher = ConfinedFetcher(job.allowed)
+        try:
+            stylesheet = self._stylesheet(job, fetcher)
+            document = HTML(string=job.html, base_url=Path(job.base_dir).as_uri() + "/",
+                            url_fetcher=fetcher).render(
+                stylesheets=[stylesheet], font_config=self.font_config)
+            result.pages = len(document.pages)
+            seed = hashlib.sha256((job.html + job.css + str(job.pdf_variant)).encode()).digest()
+            pdf = document.write_pdf(
+                pdf_variant=job.pdf_variant,
+                finisher=lambda doc, pdf: _finish(pdf, seed, job),
+            )
+        except Exception as error:  # noqa: BLE001 - a render bug must not stop the other documents
+            result.problems.append(("render.error", "error", f"rendering failed: {type(error).__name__}: {error}"))
+            return result
+        for reason in dict.fromkeys(fetcher.refused):
+            result.problems.append(("render.resource-refused", "error", f"refused to read a resource: {reason}"))
+        for record in self._log.records:
+            message = record.getMessage().strip().splitlines()[0]
+            if "insertgen refuses" in message:
+                continue
+            if "fontTools instead of HarfBuzz" in message:
+                result.problems.append(("render.harfbuzz-subset", "error",
+                                        "libharfbuzz-subset0 is missing: install it (see `insertgen doctor`)"))
+                continue
+            result.problems.append(("render.weasyprint", "warning", f"WeasyPrint: {message}"))
+        if result.pages != job.expected_pages:
+            result.problems.append((
+                "render.overflow", "error",
+                f"expected {job.expected_pages} pages, got {result.pages}: the text does not fit "
+                "the card; shorten the texts of this locale or use a larger layout"))
+        if any(severity == "error" for _, severity, _ in result.problems):
+            return result
+        write_atomically(Path(job.out_path), pdf)
+        result.ok = True
+        result.sha256 = hashlib.sha256(pdf).hexdigest()
+        result.size = len(pdf)
+        return result
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write ``data`` to a temporary file beside ``path``, then rename it into place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(temp, "wb") as handle:
+            handle.write(data)
+        os.replace(temp, path)
+    finally:
+        if temp.exists():
+            temp.unlink()
+
+
+# --- finisher ---------------------------------------------------------------------------
+
+_DOCUMENT_ID = re.compile(rb"xmp\.did:[0-9a-f-]{36}")
+
+
+def _finish(pdf: pydyf.PDF, seed: bytes, job: RenderJob) -> None:
+    """Last touches before WeasyPrint writes the file."""
+    metadata = pdf.catalog.get("Metadata")
+    if metadata is not None:
+        stream = pdf.objects[int(metadata.split()[0])]
+        document_id = f"xmp.did:{uuid.UUID(bytes=seed[:16])}".encode()
+        stream.stream = [_DOCUMENT_ID.sub(document_id, bytes(chunk)) if isinstance(chunk, bytes)
+                         else chunk for chunk in stream.stream]
+    if job.marks and job.bleed_mm > 0:
+        for number in pdf.pages["Kids"][::3]:
+            _add_crop_marks(pdf, pdf.objects[number])
+
+
+def _add_crop_marks(pdf: pydyf.PDF, page: pydyf.Dictionary) -> None:
+    """Crop marks at the trim lines, outside the bleed, on a MediaBox grown to hold them."""
+    x0, y0, x1, y1 = (float(v) for v in page["TrimBox"])
+    bx0, by0, bx1, by1 = (float(v) for v in page["BleedBox"])
+    offset, length = MARK_OFFSET_MM * PT_PER_MM, MARK_LENGTH_MM * PT_PER_MM
+    grow = offset + length + 1
+    page["MediaBox"] = pydyf.Array([bx0 - grow, by0 - grow, bx1 + grow, by1 + grow])
+    lines = []
+    for x in (x0, x1):  # vertical marks above and below
+        lines.append((x, by1 + offset, x, by1 + offset + length))
+        lines.append((x, by0 - offset, x, by0 - offset - length))
+    for y in (y0, y1):  # horizontal marks left and right
+        lines.append((bx0 - offset, y, bx0 - offset - length, y))
+        lines.append((bx1 + offset, y, bx1 + offset + length, y))
+    resources = pdf.objects[int(page["Resources"].split()[0])]
+    spaces = resources.get("ColorSpace")
+    if isinstance(spaces, bytes):
+        spaces = pdf.objects[int(spaces.split()[0])]
+    if spaces is None:
+        spaces = resources["ColorSpace"] = pydyf.Dictionary()
+    spaces["InsertgenRegistration"] = pydyf.Array([
+        "/Separation", "/All", "/DeviceCMYK",
+        pydyf.Dictionary({"FunctionType": 2, "Domain": pydyf.Array([0, 1]),
+                          "C0": pydyf.Array([0, 0, 0, 0]), "C1": pydyf.Array([1, 1, 1, 1]),
+                          "N": 1}),
+    ])
+    body = ["Q q /InsertgenRegistration CS 1 SCN 0.25 w 0 J"]
+    body += [f"{a:.3f} {b:.3f} m {c:.3f} {d:.3f} l S" for a, b, c, d in lines]
+    body.append("Q")
+    opening = pydyf.Stream([b"q"])
+    closing = pydyf.Stream(["\n".join(body).encode()])
+    pdf.add_object(opening)
+    pdf.add_object(closing)
+    page["Contents"] = pydyf.Array([opening.reference, page["Contents"], closing.reference])

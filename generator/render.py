@@ -1,0 +1,150 @@
+"""Stage 4: HTML. One sandboxed Jinja environment, one function that builds the template context.
+
+Templates and locale text are data: the environment is sandboxed, autoescaped and strict about
+undefined names; the loader only sees the catalog's ``layouts/`` and the built-in layouts.
+Translated wording is escaped like any other text (a translator cannot inject markup).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import os
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from babel.numbers import format_decimal
+from babel.support import NullTranslations
+from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
+from jinja2.sandbox import SandboxedEnvironment
+from markupsafe import Markup, escape
+
+from generator.catalog import LoadedCatalog, LoadedProduct
+from generator.content import Section
+from generator.i18n import babel_locale
+from generator.layouts import PrintProfile, ResolvedLayout, layout_dirs
+from generator.models import Colour, Marketplace
+from generator.qr import qr_svg
+
+
+FIXED_DATE = datetime(2024, 1, 1, tzinfo=timezone.utc)
+
+
+@functools.lru_cache(maxsize=8)
+def environment(catalog_root: Path | None) -> SandboxedEnvironment:
+    """The one Jinja environment for a catalog (catalog layouts first, then built-ins)."""
+    loader = ChoiceLoader([FileSystemLoader(str(d)) for d in layout_dirs(catalog_root)])
+    env = SandboxedEnvironment(
+        loader=loader,
+        # HTML is escaped; stylesheets only receive validated colours and sizes.
+        autoescape=lambda name: not (name or '').endswith('.css.j2'),
+        undefined=StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["ltr"] = isolate_ltr
+    env.filters["decimal"] = lambda value, locale="en": format_decimal(value, locale=babel_locale(locale))
+    return env
+
+
+def isolate_ltr(value: Any) -> Markup:
+    """Keep a URL, address or number left-to-right inside right-to-left text (Unicode
+    isolates, which Pango honours; WeasyPrint ignores CSS ``unicode-bidi``)."""
+    return Markup("\u2066") + escape(str(value)) + Markup("\u2069")
+
+
+def gettext_functions(translations: NullTranslations) -> tuple:
+    """``gettext`` and ``ngettext`` for templates: translations are escaped, then formatted."""
+
+    def gettext(message: str, **values: Any) -> Markup:
+        text = escape(translations.gettext(message))
+        return text % values if values else text
+
+    def ngettext(singular: str, plural: str, num: int, **values: Any) -> Markup:
+        text = escape(translations.ngettext(singular, plural, num))
+        return text % {"num": num, **values}
+
+    return gettext, ngettext
+
+
+def ink(colour: Colour, profile: PrintProfile) -> str:
+    """A CSS colour: ``device-cmyk()`` for print profiles, RGB for screen."""
+    if profile.cmyk:
+        c, m, y, k = (round(v / 100, 4) for v in colour.cmyk)
+        return f"device-cmyk({c:g} {m:g} {y:g} {k:g})"
+    return colour.rgb
+
+
+@dataclasses.dataclass
+class Page:
+    """Page geometry handed to the stylesheet."""
+
+    width_mm: float
+    height_mm: float
+    bleed_mm: float
+    safe_mm: float
+
+
+def support_url(marketplace_key: str, marketplace: Marketplace, sku: str, locale: str) -> str:
+    return marketplace.support.url.format(sku=sku, locale=locale, marketplace=marketplace_key)
+
+
+def build_context(catalog: LoadedCatalog, loaded: LoadedProduct, layout: ResolvedLayout,
+                  profile: PrintProfile, marketplace_key: str, sections: list[Section]) -> dict:
+    """The whole template context for one document."""
+    brand = catalog.brand
+    product = loaded.product
+    marketplace = brand.marketplaces[marketplace_key]
+    primary = sections[0]
+    url = support_url(marketplace_key, marketplace, product.sku, primary.locale)
+    colours = brand.colors
+    inks = {
+        "primary": ink(colours.primary, profile),
+        "accent": ink(colours.accent or colours.primary, profile),
+        "text": ink(colours.text, profile),
+        "black": "device-cmyk(0 0 0 1)" if profile.cmyk else "#000000",
+        "paper": "device-cmyk(0 0 0 0)" if profile.cmyk else "#ffffff",
+    }
+    for section in sections:
+        section.gettext, section.ngettext = gettext_functions(section.translations)
+    gettext, ngettext = primary.gettext, primary.ngettext
+    spec = layout.spec
+    return {
+        "brand": brand,
+        "logo": brand.logo,
+        "product": product,
+        "image": product.images[0].file if product.images else None,
+        "marketplace": marketplace,
+        "support_url": url,
+        "support_url_display": url.removeprefix("https://"),
+        "qr": qr_svg(url, inks["black"], label=url),
+        "sections": sections,
+        "section": primary,
+        "ink": inks,
+        "page": Page(spec.trim_mm[0], spec.trim_mm[1],
+                     spec.bleed_mm if profile.bleed else 0.0, spec.safe_mm),
+        "profile": profile,
+        "options": spec.options,
+        "build_date": build_date(),
+        "_": gettext,
+        "gettext": gettext,
+        "ngettext": ngettext,
+    }
+
+
+def build_date() -> str:
+    """The date written into the PDF: ``SOURCE_DATE_EPOCH`` when set (reproducible builds),
+    else a fixed date, so the same input always gives the same bytes."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    moment = datetime.fromtimestamp(int(epoch), tz=timezone.utc) if epoch and epoch.isdigit() else FIXED_DATE
+    return moment.strftime("%Y-%m-%dT%H:%M:%S+00:00")
+
+
+def render_html(env: SandboxedEnvironment, layout: ResolvedLayout, context: dict) -> str:
+    return env.get_template(f"{layout.name}/{layout.spec.template}").render(context)
+
+
+def render_css(env: SandboxedEnvironment, layout: ResolvedLayout, context: dict) -> str:
+    return env.get_template(f"{layout.name}/{layout.spec.stylesheet}").render(context)
