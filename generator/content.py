@@ -21,8 +21,15 @@ from generator.fonts import css_family, font_stack
 from generator.i18n import babel_locale, gettext_dir, has_builtin_wording, translations_for
 from generator.models import DAY_NAMES, Marketplace
 
-DEFAULT_HEADLINE = "Thank you for choosing %(product)s!"
-DEFAULT_MESSAGE = (
+
+
+def N_(message: str) -> str:
+    """Marks a built-in message for extraction by Babel; translated later, at render time."""
+    return message
+
+
+DEFAULT_HEADLINE = N_("Thank you for choosing %(product)s!")
+DEFAULT_MESSAGE = N_(
     "If anything is missing, damaged or not working as expected, please contact us first. "
     "We will sort it out quickly, whether with advice, a spare part or a replacement."
 )

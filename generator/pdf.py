@@ -97,17 +97,20 @@ class Renderer:
 
     def __init__(self):
         self.font_config = FontConfiguration()
-        self._css: dict[str, CSS] = {}
+        #: Parsed stylesheets and the ``@color-profile`` rules each declared, by CSS digest.
+        self._css: dict[str, tuple[CSS, dict]] = {}
         self._log = _Collect()
         WEASYPRINT_LOGGER.addHandler(self._log)
         WEASYPRINT_LOGGER.setLevel(logging.WARNING)
         WEASYPRINT_LOGGER.propagate = False
 
-    def _stylesheet(self, job: RenderJob, fetcher: ConfinedFetcher) -> CSS:
+    def _stylesheet(self, job: RenderJob, fetcher: ConfinedFetcher) -> tuple[CSS, dict]:
         digest = hashlib.sha256(job.css.encode()).hexdigest()
         if digest not in self._css:
-            self._css[digest] = CSS(string=job.css, base_url=Path(job.css_dir).as_uri() + "/",
-                                    url_fetcher=fetcher, font_config=self.font_config)
+            profiles: dict = {}
+            css = CSS(string=job.css, base_url=Path(job.css_dir).as_uri() + "/",
+                      url_fetcher=fetcher, font_config=self.font_config, color_profiles=profiles)
+            self._css[digest] = (css, profiles)
         return self._css[digest]
 
     def render(self, job: RenderJob) -> RenderResult:
@@ -115,10 +118,12 @@ class Renderer:
         self._log.records.clear()
         fetcher = ConfinedFetcher(job.allowed)
         try:
-            stylesheet = self._stylesheet(job, fetcher)
+            stylesheet, profiles = self._stylesheet(job, fetcher)
+            # The variant is given to render() too: it decides the document's output intent.
             document = HTML(string=job.html, base_url=Path(job.base_dir).as_uri() + "/",
                             url_fetcher=fetcher).render(
-                stylesheets=[stylesheet], font_config=self.font_config)
+                stylesheets=[stylesheet], font_config=self.font_config,
+                color_profiles=dict(profiles), pdf_variant=job.pdf_variant)
             result.pages = len(document.pages)
             seed = hashlib.sha256((job.html + job.css + str(job.pdf_variant)).encode()).digest()
             pdf = document.write_pdf(
@@ -139,6 +144,11 @@ class Renderer:
                                         "libharfbuzz-subset0 is missing: install it (see `insertgen doctor`)"))
                 continue
             result.problems.append(("render.weasyprint", "warning", f"WeasyPrint: {message}"))
+        for side, overflow_mm in measure_overflow(document):
+            result.problems.append((
+                "render.overflow", "error",
+                f"the {side} side overflows its safe zone by {overflow_mm:.1f} mm: shorten the "
+                "texts of this locale or use a larger layout"))
         if result.pages != job.expected_pages:
             result.problems.append((
                 "render.overflow", "error",
@@ -151,6 +161,33 @@ class Renderer:
         result.sha256 = hashlib.sha256(pdf).hexdigest()
         result.size = len(pdf)
         return result
+
+
+MM_PER_PX = 25.4 / 96
+
+
+def measure_overflow(document) -> list[tuple[str, float]]:
+    """``(name, mm)`` for every ``data-fit`` box whose content runs past its bottom edge."""
+    found: dict[tuple[int, str], float] = {}
+    for number, page in enumerate(document.pages):
+        for box in _descendants(page._page_box):
+            element = getattr(box, "element", None)
+            name = element.get("data-fit") if element is not None else None
+            if not name or box.element_tag is None:
+                continue
+            limit = box.content_box_y() + box.height
+            bottom = max((child.position_y + child.margin_height()
+                          for child in _descendants(box) if child is not box), default=limit)
+            if bottom - limit > 0.5:  # half a CSS pixel: rounding, not overflow
+                key = (number, name)
+                found[key] = max(found.get(key, 0.0), (bottom - limit) * MM_PER_PX)
+    return [(name, mm) for (_, name), mm in found.items()]
+
+
+def _descendants(box):
+    yield box
+    for child in getattr(box, "children", ()):
+        yield from _descendants(child)
 
 
 def write_atomically(path: Path, data: bytes) -> None:
