@@ -81,3 +81,17 @@ def test_crop_marks_in_registration_colour(built):
             on_trim = any(abs(x - t) < 0.01 for t in (trim[0], trim[2])) or \
                 any(abs(y - t) < 0.01 for t in (trim[1], trim[3]))
             assert outside and on_trim, (x, y)
+
+
+def test_screen_profile_is_rgb_trimmed_and_light(built):
+    out, manifest, _ = built
+    path = out / "TS-CLK/TS-CLK_email_en.pdf"
+    box = boxes(path)
+    assert box["MediaBox"] == box["TrimBox"] == box["BleedBox"]
+    assert box["MediaBox"][2] == pytest.approx(105 * PT, abs=0.05)
+    with pikepdf.open(path) as pdf:
+        assert "/OutputIntents" not in pdf.Root
+        operators = {str(op.operator) for op in pikepdf.parse_content_stream(pdf.pages[0])}
+        assert "rg" in operators
+    print_size = (out / "TS-CLK/TS-CLK_card-4x6_en.pdf").stat().st_size
+    assert path.stat().st_size < print_size / 2
