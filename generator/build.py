@@ -22,7 +22,6 @@ from generator.findings import (
     Finding,
     InsertgenError,
     Severity,
-    format_text,
     has_errors,
     has_warnings,
 )
@@ -281,5 +280,3 @@ class _Reporter:
         click.echo(f"{', '.join(parts)} in {seconds:.1f} s; manifest: {out / 'manifest.json'}",
                    err=True)
 
-
-__all__ = ["BuildOptions", "BuildResult", "run_build", "format_text"]

@@ -122,9 +122,3 @@ def doctor(catalog: Path | None) -> None:
         click.echo(line)
     sys.exit(0 if report.ok else 1)
 
-
-# Sub-command groups that live in their own modules.
-from generator.compliance_cli import check, compliance  # noqa: E402
-
-main.add_command(compliance)
-main.add_command(check)

@@ -22,7 +22,6 @@ from generator.i18n import babel_locale, gettext_dir, has_builtin_wording, trans
 from generator.models import DAY_NAMES, Marketplace
 
 
-
 def N_(message: str) -> str:
     """Marks a built-in message for extraction by Babel; translated later, at render time."""
     return message

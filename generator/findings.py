@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from typing import Any
 
 
-class Severity(str, enum.Enum):
+class Severity(enum.StrEnum):
     """How bad a finding is; ``error`` fails the document (or the run), ``warning`` only with
     ``--strict``, ``info`` never."""
 

@@ -60,7 +60,7 @@ class FontFile:
     index: int
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def find_family(family: str, bold: bool = False) -> FontFile | None:
     """The installed file for ``family`` (via fontconfig), or ``None`` when it is missing."""
     if shutil.which("fc-match") is None:
@@ -77,7 +77,7 @@ def find_family(family: str, bold: bool = False) -> FontFile | None:
     return FontFile(family, lines[1], int(lines[2] or 0))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def coverage(family: str) -> frozenset[int]:
     """Code points the regular face of ``family`` can draw (empty when not installed)."""
     found = find_family(family)

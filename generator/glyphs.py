@@ -10,6 +10,7 @@ from generator.catalog import LoadedCatalog, LoadedProduct
 from generator.content import Section
 from generator.findings import Finding
 from generator.fonts import describe_char, font_stack, missing_characters
+from generator.i18n import gettext_dir
 
 
 def check_glyphs(catalog: LoadedCatalog, loaded: LoadedProduct, sections: list[Section]) -> list[Finding]:
@@ -26,7 +27,8 @@ def check_glyphs(catalog: LoadedCatalog, loaded: LoadedProduct, sections: list[S
             if not msgid or not isinstance(msgstr, str):
                 continue
             for char in missing_characters(msgstr, fonts):
-                findings.append(_finding(sku, section.locale, f"locales/{section.locale}/insertgen.po",
+                findings.append(_finding(sku, section.locale,
+                                         f"locales/{gettext_dir(section.locale)}/LC_MESSAGES/insertgen.po",
                                          None, None, f'msgid "{str(msgid)[:40]}"', char, fonts))
     brand = catalog.brand
     shared = font_stack(sections[0].locale)

@@ -43,7 +43,7 @@ def _compiled(path: Path) -> Translations:
     return Translations(buffer, domain=DOMAIN)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def translations_for(locale: str, catalog_root: Path | None = None) -> NullTranslations:
     """Translations for ``locale``: the catalog's own PO first, then the built-in one."""
     layers = []

@@ -278,7 +278,9 @@ class Product(Strict):
     name: NonEmpty = Field(description="Product name as printed (source locale).")
     model: NonEmpty = Field(description="Model designation (never translated).")
     identifiers: Identifiers = Field(default_factory=Identifiers, description="GTIN, ASIN, MPN.")
-    images: list[Image] = Field(default_factory=list, description="Product pictures; the first is used on cards.")
+    images: list[Image] = Field(
+        default_factory=list, description="Product pictures; the first is used on cards."
+    )
     documents: list[Document] = Field(min_length=1, description="Documents to produce.")
     card: CardText = Field(default_factory=CardText, description="Card texts in the source locale.")
     warranty_years: Annotated[int, Field(ge=0, le=30)] | None = Field(

@@ -131,17 +131,19 @@ class Renderer:
                 finisher=lambda doc, pdf: _finish(pdf, seed, job),
             )
         except Exception as error:  # noqa: BLE001 - a render bug must not stop the other documents
-            result.problems.append(("render.error", "error", f"rendering failed: {type(error).__name__}: {error}"))
+            result.problems.append(("render.error", "error",
+                                    f"rendering failed: {type(error).__name__}: {error}"))
             return result
         for reason in dict.fromkeys(fetcher.refused):
-            result.problems.append(("render.resource-refused", "error", f"refused to read a resource: {reason}"))
+            result.problems.append(("render.resource-refused", "error",
+                                    f"refused to read a resource: {reason}"))
         for record in self._log.records:
             message = record.getMessage().strip().splitlines()[0]
             if "insertgen refuses" in message:
                 continue
             if "fontTools instead of HarfBuzz" in message:
-                result.problems.append(("render.harfbuzz-subset", "error",
-                                        "libharfbuzz-subset0 is missing: install it (see `insertgen doctor`)"))
+                result.problems.append(("render.harfbuzz-subset", "error", "libharfbuzz-subset0 is "
+                                        "missing: install it (see `insertgen doctor`)"))
                 continue
             result.problems.append(("render.weasyprint", "warning", f"WeasyPrint: {message}"))
         for side, overflow_mm in measure_overflow(document):

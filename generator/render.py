@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import os
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -27,8 +27,7 @@ from generator.layouts import PrintProfile, ResolvedLayout, layout_dirs
 from generator.models import Colour, Marketplace
 from generator.qr import qr_svg
 
-
-FIXED_DATE = datetime(2024, 1, 1, tzinfo=timezone.utc)
+FIXED_DATE = datetime(2024, 1, 1, tzinfo=UTC)
 
 
 @functools.lru_cache(maxsize=8)
@@ -138,7 +137,7 @@ def build_date() -> str:
     """The date written into the PDF: ``SOURCE_DATE_EPOCH`` when set (reproducible builds),
     else a fixed date, so the same input always gives the same bytes."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    moment = datetime.fromtimestamp(int(epoch), tz=timezone.utc) if epoch and epoch.isdigit() else FIXED_DATE
+    moment = datetime.fromtimestamp(int(epoch), tz=UTC) if epoch and epoch.isdigit() else FIXED_DATE
     return moment.strftime("%Y-%m-%dT%H:%M:%S+00:00")
 
 

@@ -6,7 +6,6 @@ import json
 import shutil
 
 import pytest
-
 from conftest import FIXTURES, run_cli
 
 
@@ -25,7 +24,8 @@ def test_missing_glyph_fails_that_document_only(catalog, tmp_path):
     path = catalog / "locales" / "de" / "TS-FAN.yaml"
     path.write_text(path.read_text().replace("trockenen Tuch", "trockenen Tuch \U0001F32C"))
     out = tmp_path / "out"
-    result = run_cli("build", catalog, "--out", out, "--product", "TS-FAN", "--locale", "de", "--locale", "en")
+    result = run_cli("build", catalog, "--out", out, "--product", "TS-FAN",
+                     "--locale", "de", "--locale", "en")
     assert result.returncode == 1
     docs = manifest(out)
     failed = docs["TS-FAN/TS-FAN_card-a6_de.pdf"]
@@ -80,7 +80,8 @@ def test_same_input_gives_identical_bytes(catalog, tmp_path):
     hashes = []
     for name in ("one", "two"):
         out = tmp_path / name
-        result = run_cli("build", catalog, "--out", out, "--product", "TS-FAN", "--locale", "ja", "--jobs", "1")
+        result = run_cli("build", catalog, "--out", out, "--product", "TS-FAN", "--locale", "ja",
+                         "--jobs", "1")
         assert result.returncode == 0, result.stderr
         hashes.append((out / "TS-FAN/TS-FAN_card-a6_ja.pdf").read_bytes())
     assert hashes[0] == hashes[1]

@@ -13,7 +13,8 @@ PT = 72 / 25.4
 def boxes(path):
     with pikepdf.open(path) as pdf:
         page = pdf.pages[0]
-        return {name: [float(v) for v in page.obj[f"/{name}"]] for name in ("MediaBox", "TrimBox", "BleedBox")}
+        names = ("MediaBox", "TrimBox", "BleedBox")
+        return {name: [float(v) for v in page.obj[f"/{name}"]] for name in names}
 
 
 @pytest.mark.parametrize("path, trim_mm, bleed_mm", [

@@ -68,7 +68,8 @@ def test_yaml_syntax_error_names_line(tmp_path):
     (catalog / "products" / "bad.yaml").write_text("sku: X\nname: [unclosed\n")
     result = run_cli("validate", catalog)
     assert result.returncode == 2
-    assert result.stderr.splitlines()[0].startswith("products/bad.yaml:3:1: expected valid YAML, got a syntax error")
+    first = result.stderr.splitlines()[0]
+    assert first.startswith("products/bad.yaml:3:1: expected valid YAML, got a syntax error")
 
 
 def test_schema_is_json_schema():
