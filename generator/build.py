@@ -1,4 +1,5 @@
-"""The orchestrator: catalog -> localized content -> checks -> HTML -> PDF -> manifest.
+"""The orchestrator: catalog -> localized content -> compliance cleaning and checks -> HTML ->
+PDF (with its last compliance gate) -> manifest.
 
 Reads like the pipeline. Everything up to the HTML runs in this process (cheap, and it is where
 every problem can still be named by file and field); PDFs are rendered by warm worker processes.
@@ -17,8 +18,10 @@ from pathlib import Path
 import click
 
 from generator.catalog import LoadedCatalog, LoadedProduct, load_catalog
+from generator.cleaning import allow_list, check_layout_text, clean_sections, compliance_profile
 from generator.content import Section, localize
 from generator.findings import (
+    CatalogError,
     Finding,
     InsertgenError,
     Severity,
@@ -29,8 +32,8 @@ from generator.glyphs import check_glyphs
 from generator.layouts import PROFILES, PrintProfile, ResolvedLayout
 from generator.manifest import DocumentRecord, write_manifest
 from generator.paths import BUILTIN_LAYOUTS
-from generator.pdf import Renderer, RenderJob, RenderResult
-from generator.render import build_context, environment, render_css, render_html
+from generator.pdf import Gate, Renderer, RenderJob, RenderResult
+from generator.render import build_context, environment, render_css, render_html, support_url
 from generator.resources import output_intent_css
 
 
@@ -102,6 +105,38 @@ def run_build(options: BuildOptions) -> BuildResult:
     return BuildResult(documents, catalog_findings, code)
 
 
+@dataclasses.dataclass
+class CheckResult:
+    """What ``insertgen check`` found: every finding of the catalog and of each document."""
+
+    findings: list[Finding]
+    documents: int
+    exit_code: int
+
+
+def run_check(options: BuildOptions) -> CheckResult:
+    """The build's run up to the HTML, without rendering or writing anything: validation,
+    localized content, compliance cleaning, the glyph check and the templates."""
+    try:
+        catalog = load_catalog(options.catalog, partial=True)
+    except CatalogError as error:
+        return CheckResult(error.findings, 0, 2)
+    plans = plan(catalog, options)
+    findings = list(catalog.findings)
+    seen = {f.format() for f in findings}
+    for planned in plans:
+        prepare(catalog, planned, options.out)
+        for finding in planned.findings:
+            line = finding.format()
+            if line not in seen:  # a fallback or a source text shared by several documents
+                seen.add(line)
+                findings.append(finding)
+    code = 2 if has_errors(catalog.findings) else 1 if has_errors(findings) else 0
+    if code == 0 and options.strict and has_warnings(findings):
+        code = 1
+    return CheckResult(findings, len(plans), code)
+
+
 def exit_code(documents: list[DocumentRecord], catalog_findings: list[Finding], strict: bool) -> int:
     if has_errors(catalog_findings):
         return 2
@@ -152,10 +187,13 @@ def prepare(catalog: LoadedCatalog, planned: Planned, out: Path) -> RenderJob | 
         section, findings = localize(catalog, planned.loaded, locale, marketplace)
         sections.append(section)
         planned.findings += findings
+    url = support_url(planned.marketplace, marketplace, planned.loaded.product.sku, planned.locales[0])
+    planned.findings += clean_sections(catalog, planned.loaded, planned.marketplace, sections, url)
     planned.findings += check_glyphs(catalog, planned.loaded, sections)
+    env = environment(catalog.root.resolve())
+    planned.findings += check_layout_text(env, planned.layout, catalog)
     if has_errors(planned.findings):
         return None
-    env = environment(catalog.root.resolve())
     context = build_context(catalog, planned.loaded, planned.layout, planned.profile,
                             planned.marketplace, sections)
     try:
@@ -180,6 +218,8 @@ def prepare(catalog: LoadedCatalog, planned: Planned, out: Path) -> RenderJob | 
         pdf_variant=planned.profile.pdf_variant,
         marks=planned.profile.marks,
         bleed_mm=planned.layout.spec.bleed_mm if planned.profile.bleed else 0.0,
+        gate=Gate(tuple(planned.locales), compliance_profile(catalog, planned.marketplace),
+                  allow_list(catalog)),
     )
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from generator import __version__
-from generator.findings import Finding, InsertgenError, Severity, format_text
+from generator.findings import Finding, InsertgenError, Severity, format_text, sort_key
 
 CATALOG_ARG = click.argument(
     "catalog", type=click.Path(file_okay=False, path_type=Path), default=".", required=False
@@ -122,3 +122,96 @@ def doctor(catalog: Path | None) -> None:
         click.echo(line)
     sys.exit(0 if report.ok else 1)
 
+
+
+@main.command()
+@CATALOG_ARG
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif"]), default="text",
+              show_default=True)
+@click.option("--product", "products", multiple=True, metavar="SKU", help="Only this product (repeatable).")
+@click.option("--locale", "locales", multiple=True, metavar="LL", help="Only this locale (repeatable).")
+@click.option("--strict", is_flag=True, help="Treat warnings as failures (exit 1).")
+def check(catalog: Path, fmt: str, products: tuple[str, ...], locales: tuple[str, ...],
+          strict: bool) -> None:
+    """Validate CATALOG and check every text for compliance, without rendering."""
+    from generator.build import BuildOptions, run_check
+    from generator.findings import to_sarif
+
+    options = BuildOptions(catalog=catalog, out=Path("output"), products=products,
+                           locales=locales, strict=strict)
+    try:
+        result = run_check(options)
+    except InsertgenError as error:
+        fail(error)
+    if fmt == "json":
+        click.echo(json.dumps({"documents": result.documents, "exit_code": result.exit_code,
+                               "findings": [f.to_dict() for f in sorted(result.findings, key=sort_key)]},
+                              indent=2, ensure_ascii=False))
+    elif fmt == "sarif":
+        click.echo(json.dumps(to_sarif(result.findings, root=catalog, version=__version__),
+                              indent=2, ensure_ascii=False))
+    else:
+        print_findings(result.findings, err=False)
+        errors = sum(f.severity is Severity.ERROR for f in result.findings)
+        warnings = sum(f.severity is Severity.WARNING for f in result.findings)
+        removed = sum(f.action == "removed" for f in result.findings)
+        click.echo(f"{catalog}: {result.documents} document(s) checked, {errors} error(s), "
+                   f"{warnings} warning(s), {removed} sentence(s) the build removes", err=True)
+    sys.exit(result.exit_code)
+
+
+@main.group()
+def compliance() -> None:
+    """Review-solicitation compliance: vet any text with the rules the build uses."""
+
+
+@compliance.command("scan")
+@click.option("--lang", "language", required=True, metavar="LL",
+              help="Language of the text: ar, de, en, es, fr, it, ja, ko, nl, pl, pt-BR, sv, tr, zh-Hans.")
+@click.option("--profile", type=click.Choice(["strict", "neutral-allowed"]), default="strict",
+              show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "jsonl"]), default="text", show_default=True)
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False, allow_dash=True, path_type=Path))
+def compliance_scan(language: str, profile: str, fmt: str, files: tuple[Path, ...]) -> None:
+    """Check free text, one text per line, from FILES or standard input.
+
+    Exit 0 when every line is clean, 1 when anything was found."""
+    from generator.compliance import checker, languages, pack_for_locale
+
+    if pack_for_locale(language) is None:
+        raise click.BadParameter(f"expected one of {', '.join(languages())}, got \"{language}\"",
+                                 param_hint="--lang")
+    engine = checker(language)
+    found = flagged = total = 0
+    for name, lines in _text_lines(files):
+        for number, line in enumerate(lines, 1):
+            total += 1
+            scan = engine.scan(line, profile=profile)
+            if scan.removals:
+                flagged += 1
+                found += len(scan.removals)
+            if fmt == "jsonl":
+                click.echo(json.dumps(scan.to_dict(), ensure_ascii=False))
+                continue
+            for removal in scan.removals:
+                match = removal.primary
+                click.echo(f"{name}:{number}:{match.start + 1}: {match.category}: removed "
+                           f"\"{removal.sentence}\": {match.message} (rule {match.rule})")
+    if fmt == "text":
+        click.echo(f"{flagged} of {total} line(s) ask for reviews; {found} sentence(s) removed",
+                   err=True)
+    sys.exit(1 if flagged else 0)
+
+
+def _text_lines(files: tuple[Path, ...]):
+    """``(name, lines)`` per input; standard input when no file (or ``-``) is given."""
+    for path in files or (Path("-"),):
+        if str(path) == "-":
+            yield "<stdin>", (line.rstrip("\r\n") for line in sys.stdin)
+            continue
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise click.FileError(str(path), hint=f"expected a readable UTF-8 text file ({error})") \
+                from None
+        yield str(path), text.splitlines()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 
@@ -110,6 +111,50 @@ def sort_key(finding: Finding) -> tuple:
 def format_text(findings: Iterable[Finding]) -> str:
     """All findings, one per line, in file order."""
     return "\n".join(f.format() for f in sorted(findings, key=sort_key))
+
+
+_SARIF_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+
+
+def to_sarif(findings: Iterable[Finding], *, root: Path | None = None, version: str = "") -> dict:
+    """The findings as a SARIF 2.1.0 log (code-scanning tools and editors read it). Paths are
+    relative to the catalog (``CATALOG``); built-in files keep their ``<built-in>/`` name."""
+    findings = sorted(findings, key=sort_key)
+    rules: dict[str, dict] = {}
+    results = []
+    for finding in findings:
+        rule_id = finding.extra.get("rule", finding.code)
+        rules.setdefault(rule_id, {"id": rule_id, "properties": {"category": finding.category,
+                                                                 "code": finding.code}})
+        result: dict[str, Any] = {
+            "ruleId": rule_id,
+            "level": _SARIF_LEVEL[finding.severity],
+            "message": {"text": f"{finding.field}: {finding.message}" if finding.field
+                        else finding.message},
+            "properties": {k: v for k, v in finding.to_dict().items()
+                           if k not in ("message", "source", "line", "column", "severity")},
+        }
+        if finding.source:
+            region = {"startLine": finding.line} if finding.line else {}
+            if finding.line and finding.column:
+                region["startColumn"] = finding.column
+            location: dict[str, Any] = {"artifactLocation": {"uri": finding.source}}
+            if not finding.source.startswith("<"):
+                location["artifactLocation"]["uriBaseId"] = "CATALOG"
+            if region:
+                location["region"] = region
+            result["locations"] = [{"physicalLocation": location}]
+        results.append(result)
+    run: dict[str, Any] = {
+        "tool": {"driver": {"name": "insertgen", "version": version,
+                            "informationUri": "https://github.com/insertgen/insertgen",
+                            "rules": list(rules.values())}},
+        "results": results,
+    }
+    if root is not None:
+        run["originalUriBaseIds"] = {"CATALOG": {"uri": Path(root).resolve().as_uri() + "/"}}
+    return {"$schema": "https://json.schemastore.org/sarif-2.1.0.json", "version": "2.1.0",
+            "runs": [run]}
 
 
 class InsertgenError(Exception):

@@ -7,6 +7,7 @@ whose entries win over the built-in ones.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import io
 from pathlib import Path
@@ -61,3 +62,44 @@ def translations_for(locale: str, catalog_root: Path | None = None) -> NullTrans
 
 def has_builtin_wording(locale: str) -> bool:
     return po_path(BUILTIN_LOCALES, locale).is_file()
+
+
+@dataclasses.dataclass(frozen=True)
+class Wording:
+    """One translated layout string and where it is written."""
+
+    msgid: str
+    #: The translation (one plural form).
+    text: str
+    #: The PO file, catalog-relative, or ``<built-in>/locales/...`` for insertgen's own.
+    source: str
+    line: int | None
+
+
+def po_display(locale: str, builtin: bool) -> str:
+    relative = f"locales/{gettext_dir(locale)}/LC_MESSAGES/{DOMAIN}.po"
+    return f"<built-in>/{relative}" if builtin else relative
+
+
+@functools.cache
+def wording(locale: str, catalog_root: Path | None = None) -> tuple[Wording, ...]:
+    """Every translated layout string for ``locale``, the catalog's own PO first (its entries
+    win), then the built-in one; fuzzy entries are left out as the compiled catalog does."""
+    out: list[Wording] = []
+    seen: set[str] = set()
+    layers = ([(catalog_root / "locales", False)] if catalog_root else []) + [(BUILTIN_LOCALES, True)]
+    for base, builtin in layers:
+        path = po_path(base, locale)
+        if not path.is_file():
+            continue
+        with path.open("rb") as handle:
+            catalog = read_po(handle, locale=path.parent.parent.name, domain=DOMAIN)
+        for message in catalog:
+            msgid = message.id if isinstance(message.id, str) else message.id[0]
+            if not msgid or message.fuzzy or msgid in seen:
+                continue
+            seen.add(msgid)
+            forms = [message.string] if isinstance(message.string, str) else list(message.string)
+            out += [Wording(msgid, form, po_display(locale, builtin), message.lineno)
+                    for form in forms if form]
+    return tuple(out)

@@ -18,14 +18,26 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pydyf
+import pypdfium2 as pdfium
 from weasyprint import CSS, HTML
 from weasyprint.logger import LOGGER as WEASYPRINT_LOGGER
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
+from generator.compliance import AllowEntry, checker
 from generator.layouts import MARK_LENGTH_MM, MARK_OFFSET_MM
 
 PT_PER_MM = 72 / 25.4
+
+
+@dataclasses.dataclass(frozen=True)
+class Gate:
+    """The last compliance gate: the text read back from the rendered PDF is checked with the
+    rules of every locale of the document; anything found fails the document."""
+
+    locales: tuple[str, ...]
+    profile: str
+    allow: tuple[AllowEntry, ...] = ()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -46,6 +58,8 @@ class RenderJob:
     pdf_variant: str | None
     marks: bool
     bleed_mm: float
+    #: ``None`` skips the gate (benchmarks measure its cost that way).
+    gate: Gate | None = None
 
 
 @dataclasses.dataclass
@@ -156,6 +170,8 @@ class Renderer:
                 "render.overflow", "error",
                 f"expected {job.expected_pages} pages, got {result.pages}: the text does not fit "
                 "the card; shorten the texts of this locale or use a larger layout"))
+        if job.gate is not None and not any(sev == "error" for _, sev, _ in result.problems):
+            result.problems += gate_problems(pdf, job.gate)
         if any(severity == "error" for _, severity, _ in result.problems):
             return result
         write_atomically(Path(job.out_path), pdf)
@@ -163,6 +179,47 @@ class Renderer:
         result.sha256 = hashlib.sha256(pdf).hexdigest()
         result.size = len(pdf)
         return result
+
+
+# Line breaks inside CJK text carry no space; elsewhere a wrapped line continues after a space.
+_CJK_BREAK = re.compile(r"(?<=[\u3000-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef])\r?\n"
+                        r"(?=[\u3000-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef])")
+_HYPHEN_BREAK = re.compile(r"(?<=\w)[-\u00ad\u2010]\r?\n(?=[a-zà-öø-ÿ])")
+
+
+def pdf_text(pdf: bytes) -> str:
+    """The text of every page as a reader's PDF tool extracts it, wrapped lines rejoined."""
+    document = pdfium.PdfDocument(pdf)
+    try:
+        pages = []
+        for page in document:
+            textpage = page.get_textpage()
+            pages.append(textpage.get_text_range())
+            textpage.close()
+            page.close()
+    finally:
+        document.close()
+    text = "\n\n".join(pages)
+    return _HYPHEN_BREAK.sub("", _CJK_BREAK.sub("", text)).replace("\r\n", "\n")
+
+
+def gate_problems(pdf: bytes, gate: Gate) -> list[tuple[str, str, str]]:
+    """What the rules still find in the rendered PDF's text (each an error)."""
+    text = pdf_text(pdf)
+    lines = " ".join(line.strip() for line in text.splitlines() if line.strip())
+    problems = []
+    seen: set[str] = set()
+    for locale in gate.locales:
+        for removal in checker(locale).scan(lines, profile=gate.profile, allow=gate.allow).removals:
+            match = removal.primary
+            if match.match in seen:
+                continue
+            seen.add(match.match)
+            problems.append((f"compliance.pdf.{match.category}", "error",
+                             f'the rendered PDF still asks for a review: "{match.match}" '
+                             f"({match.message}, rule {match.rule}); find where this text comes "
+                             "from (layout, wording or brand file) and remove it"))
+    return problems
 
 
 MM_PER_PX = 25.4 / 96

@@ -1,0 +1,259 @@
+"""Stage 3: compliance-cleaned content. Review-solicitation wording is stripped from every text a
+document prints before it reaches the HTML: product and translator texts, image alt text, the
+layouts' gettext wording and literal template text; the support URL (the QR payload) and the
+manufacturer's website are checked. Every removal is a finding with its place.
+
+The rules and the engine live in :mod:`generator.compliance`; this stage decides what is checked,
+with which profile (the marketplace's, else the brand's) and allow-list.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import re
+from pathlib import Path
+
+from babel.support import NullTranslations
+from jinja2 import meta
+
+from generator.catalog import LoadedCatalog, LoadedProduct
+from generator.compliance import AllowEntry, Scan, checker, url_problems
+from generator.content import Section, Text
+from generator.findings import Finding, Severity
+from generator.i18n import wording
+from generator.layouts import ResolvedLayout
+from generator.paths import BUILTIN_LAYOUTS
+
+#: Section texts a card cannot print without.
+REQUIRED = ("name", "headline", "message")
+
+
+def compliance_profile(catalog: LoadedCatalog, marketplace: str) -> str:
+    """The marketplace's profile when it sets one, else the brand's."""
+    market = catalog.brand.marketplaces[marketplace]
+    return market.compliance_profile or catalog.brand.compliance_profile
+
+
+def allow_list(catalog: LoadedCatalog) -> tuple[AllowEntry, ...]:
+    return tuple(AllowEntry(a.phrase, a.reason) for a in catalog.brand.allow)
+
+
+def clean_sections(catalog: LoadedCatalog, loaded: LoadedProduct, marketplace: str,
+                   sections: list[Section], url: str) -> list[Finding]:
+    """Clean every text of ``sections`` in place; return what was removed or allowed."""
+    profile = compliance_profile(catalog, marketplace)
+    allow = allow_list(catalog)
+    sku = loaded.product.sku
+    findings: list[Finding] = []
+    for section in sections:
+        for name in ("name", "headline", "message", "image_alt"):
+            text = getattr(section, name)
+            if text is not None:
+                text.value, found = clean_text(text, section.locale, sku, profile, allow,
+                                               required=name in REQUIRED)
+                findings += found
+        kept = []
+        for tip in section.tips:
+            tip.value, found = clean_text(tip, section.locale, sku, profile, allow, required=False)
+            findings += found
+            if tip.value:  # a tip left empty is dropped, not printed as an empty bullet
+                kept.append(tip)
+        section.tips = kept
+        cleaned, found = clean_wording(section.locale, catalog.root, profile, allow)
+        findings += [_for_document(f, sku) for f in found]
+        section.translations = CleanedTranslations(section.translations, cleaned)
+    findings += check_urls(catalog, marketplace, url, sku)
+    return _unique(findings)
+
+
+def clean_text(text: Text, locale: str, sku: str | None, profile: str,
+               allow: tuple[AllowEntry, ...], *, required: bool) -> tuple[str, list[Finding]]:
+    """The text without its offending sentences, and a finding per removal (an error when a
+    ``required`` text is left empty)."""
+    scan = checker(text.locale).scan(text.value, profile=profile, allow=allow)
+    findings = scan_findings(scan, source=text.source, line=text.line, column=text.column,
+                             field=text.field, sku=sku, locale=locale)
+    if scan.removals and not scan.clean and required:
+        findings.append(Finding(
+            code="compliance.emptied", category=scan.removals[0].primary.category,
+            source=text.source, line=text.line, column=text.column, field=text.field, sku=sku,
+            locale=locale, message="expected some text left once review solicitation is removed, "
+            "got nothing: rewrite this text without it"))
+    return scan.clean, findings
+
+
+def scan_findings(scan: Scan, *, source: str | None, line: int | None, column: int | None,
+                  field: str | None, sku: str | None, locale: str | None,
+                  severity: Severity = Severity.WARNING) -> list[Finding]:
+    """One finding per removed sentence, one per allowed match."""
+    findings = []
+    for removal in scan.removals:
+        match = removal.primary
+        findings.append(Finding(
+            code=f"compliance.{match.category}", severity=severity, category=match.category,
+            action="removed", source=source, line=line, column=column, field=field, sku=sku,
+            locale=locale,
+            message=f'removed "{removal.sentence}": {match.message} (rule {match.rule}, '
+                    f'matched "{match.match}")',
+            extra={"rule": match.rule, "match": match.match, "start": match.start,
+                   "end": match.end, "rules": sorted({m.rule for m in removal.matches}),
+                   "before": scan.text, "after": scan.clean}))
+    for allowed in scan.allowed:
+        match = allowed.match
+        findings.append(Finding(
+            code="compliance.allowed", severity=Severity.INFO, category=match.category,
+            action="allowed", source=source, line=line, column=column, field=field, sku=sku,
+            locale=locale, message=f'kept "{match.match}" ({match.rule}): {allowed.reason}',
+            extra={"rule": match.rule, "match": match.match, "start": match.start,
+                   "end": match.end}))
+    return findings
+
+
+# --- layout wording -------------------------------------------------------------------------
+
+
+class CleanedTranslations(NullTranslations):
+    """Gettext lookups that return the cleaned form of a translated layout string."""
+
+    def __init__(self, inner: NullTranslations, cleaned: dict[str, str]):
+        super().__init__()
+        self.inner = inner
+        self.cleaned = cleaned
+        # The glyph check reads the translated strings from ``_catalog``.
+        self._catalog = {key: cleaned.get(value, value) if isinstance(value, str) else value
+                         for key, value in getattr(inner, "_catalog", {}).items()}
+
+    def gettext(self, message):
+        text = self.inner.gettext(message)
+        return self.cleaned.get(text, text)
+
+    def ngettext(self, singular, plural, n):
+        text = self.inner.ngettext(singular, plural, n)
+        return self.cleaned.get(text, text)
+
+
+@functools.cache
+def clean_wording(locale: str, catalog_root: Path, profile: str,
+                  allow: tuple[AllowEntry, ...]) -> tuple[dict[str, str], tuple[Finding, ...]]:
+    """Every translated layout string of ``locale`` checked once: the cleaned forms (only those
+    that changed) and the findings, an error when a string is emptied."""
+    cleaned: dict[str, str] = {}
+    findings: list[Finding] = []
+    for entry in wording(locale, catalog_root):
+        scan = checker(locale).scan(entry.text, profile=profile, allow=allow)
+        field = f'msgid "{entry.msgid[:40]}"'
+        findings += scan_findings(scan, source=entry.source, line=entry.line, column=None,
+                                  field=field, sku=None, locale=locale)
+        if scan.removals:
+            cleaned[entry.text] = scan.clean
+            if not scan.clean:
+                findings.append(Finding(
+                    code="compliance.emptied", category=scan.removals[0].primary.category,
+                    source=entry.source, line=entry.line, field=field, locale=locale,
+                    message="expected a layout string left once review solicitation is removed, "
+                            "got nothing: rewrite this translation without it"))
+    return cleaned, tuple(findings)
+
+
+_TAG = re.compile(r"<[^>]*>")
+
+
+def check_layout_text(env, layout: ResolvedLayout, catalog: LoadedCatalog) -> list[Finding]:
+    """Literal text written into the layout's templates (a template cannot be cleaned, so a
+    finding here is an error that fails the document)."""
+    return list(_layout_findings(env, f"{layout.name}/{layout.spec.template}", catalog.root,
+                                 catalog.brand.source_locale, catalog.brand.compliance_profile))
+
+
+@functools.cache
+def _layout_findings(env, template: str, root: Path, language: str,
+                     profile: str) -> tuple[Finding, ...]:
+    findings: list[Finding] = []
+    for name in _templates(env, template):
+        source, filename = env.loader.get_source(env, name)[:2]
+        findings += _literal_findings(env, source, _display(filename, root), language, profile)
+    return tuple(findings)
+
+
+def _templates(env, first: str) -> list[str]:
+    """The template and every template it extends or includes."""
+    seen: list[str] = []
+    todo = [first]
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.append(name)
+        source = env.loader.get_source(env, name)[0]
+        todo += [n for n in meta.find_referenced_templates(env.parse(source)) if n]
+    return seen
+
+
+@functools.cache
+def _literal_scan(text: str, language: str, profile: str) -> Scan:
+    return checker(language).scan(text, profile=profile)
+
+
+def _literal_findings(env, source: str, display: str, language: str, profile: str) -> list[Finding]:
+    findings = []
+    for line, kind, value in env.lex(source):
+        if kind == "data":
+            text = html.unescape(_TAG.sub(" ", value))
+        elif kind == "string":
+            text = value
+        else:
+            continue
+        for piece in (p for p in text.splitlines() if p.strip()):
+            scan = _literal_scan(piece.strip(), language, profile)
+            findings += scan_findings(scan, source=display, line=line, column=None,
+                                      field="template text", sku=None, locale=None,
+                                      severity=Severity.ERROR)
+    return findings
+
+
+def _display(filename: str, catalog_root: Path) -> str:
+    path = Path(filename).resolve()
+    if path.is_relative_to(catalog_root.resolve()):
+        return path.relative_to(catalog_root.resolve()).as_posix()
+    if path.is_relative_to(BUILTIN_LAYOUTS):
+        return f"<built-in>/layouts/{path.relative_to(BUILTIN_LAYOUTS).as_posix()}"
+    return str(path)
+
+
+# --- URLs -----------------------------------------------------------------------------------
+
+
+def check_urls(catalog: LoadedCatalog, marketplace: str, url: str, sku: str) -> list[Finding]:
+    """The support URL (QR payload) and the manufacturer's website: https only, no review page
+    or form, no promotion code. A URL cannot be cleaned, so a problem is an error."""
+    findings = []
+    places = [(("marketplaces", marketplace, "support", "url"), url)]
+    if catalog.brand.manufacturer.website:
+        places.append((("manufacturer", "website"), catalog.brand.manufacturer.website))
+    for path, value in places:
+        line, column = catalog.brand_mark(path)
+        for problem in url_problems(value):
+            findings.append(Finding(
+                code=f"compliance.{problem.category}", category=problem.category,
+                source=catalog.brand_source, line=line, column=column, field=".".join(path),
+                sku=sku, message=f'expected a URL that is safe to print, got "{value}": '
+                                 f"{problem.message} (rule {problem.rule})",
+                extra={"rule": problem.rule, "match": problem.match}))
+    return findings
+
+
+def _for_document(finding: Finding, sku: str) -> Finding:
+    return Finding(**{**finding.__dict__, "sku": sku})
+
+
+def _unique(findings: list[Finding]) -> list[Finding]:
+    seen, out = set(), []
+    for finding in findings:
+        key = (finding.code, finding.source, finding.line, finding.field, finding.message,
+               finding.locale)
+        if key not in seen:
+            seen.add(key)
+            out.append(finding)
+    return out
+
