@@ -9,6 +9,7 @@ origin (file, line, field) so later stages (compliance, glyph check) can name th
 from __future__ import annotations
 
 import dataclasses
+import re
 from datetime import time
 from typing import Any
 
@@ -20,6 +21,7 @@ from generator.findings import Finding, Severity
 from generator.fonts import css_family, font_stack
 from generator.i18n import babel_locale, gettext_dir, has_builtin_wording, translations_for
 from generator.models import DAY_NAMES, Marketplace
+from generator.yamlsource import dotted
 
 
 def N_(message: str) -> str:
@@ -106,11 +108,11 @@ def localize(catalog: LoadedCatalog, loaded: LoadedProduct, locale: str,
             return None
         if locale == source_locale or translated is None:
             if locale != source_locale and source_value is not None:
-                missing_fields.append(_dotted(path))
+                missing_fields.append(dotted(path))
             line, column = loaded.marks(path)
-            return Text(source_value, loaded.source, line, column, _dotted(path), source_locale)
+            return Text(source_value, loaded.source, line, column, dotted(path), source_locale)
         line, column = translation.mark(path)
-        return Text(translated, translation.source, line, column, _dotted(path), locale)
+        return Text(translated, translation.source, line, column, dotted(path), locale)
 
     data = translation.data if translation else None
     name = pick(("name",), product.name, data.name if data else None)
@@ -175,13 +177,6 @@ def localize(catalog: LoadedCatalog, loaded: LoadedProduct, locale: str,
     return section, findings
 
 
-def _dotted(path: tuple) -> str:
-    out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (("." if out else "") + part)
-    return out
-
-
 def _fallback_finding(loaded: LoadedProduct, locale: str, field: str | None, where: str,
                       message: str) -> Finding:
     return Finding(code="i18n.fallback", severity=Severity.WARNING, category="fallback",
@@ -204,8 +199,7 @@ def format_hours(marketplace: Marketplace, locale: str) -> list[str]:
         return []
     babel = babel_locale(locale)
     days = get_day_names("abbreviated", locale=babel)
-    zone = get_timezone(support.timezone)
-    zone_name = get_timezone_name(zone, "short", locale=babel)
+    zone_name = zone_label(get_timezone(support.timezone), babel)
     lines = []
     for entry in support.hours:
         names = [days[DAY_NAMES.index(part)] for part in entry.days.split("-")]
@@ -214,5 +208,15 @@ def format_hours(marketplace: Marketplace, locale: str) -> list[str]:
         end = format_time(time.fromisoformat(entry.close), "short", locale=babel)
         lines.append(f"{span} {start}–{end}")
     if lines:
-        lines[-1] = f"{lines[-1]} ({zone_name})"
+        nested = re.search(r"[()（）]", zone_name)
+        lines[-1] = f"{lines[-1]} · {zone_name}" if nested else f"{lines[-1]} ({zone_name})"
     return lines
+
+
+def zone_label(zone, babel) -> str:
+    """The short zone name when CLDR has a plain one (``MEZ``, ``CET``), else the generic long
+    name (``Central European Time`` rather than ``Germany (Berlin) Time``)."""
+    name = get_timezone_name(zone, "short", locale=babel)
+    if re.search(r"[()（）:]", name):
+        name = get_timezone_name(zone, "long", locale=babel, zone_variant="generic")
+    return name
