@@ -8,6 +8,8 @@
    and the median is reported, because this machine has slow spells.
 2. Scaling: insertgen with 1 and with 2 workers.
 3. Memory: resident memory of each worker over ``--memory-cards`` cards (start, end, peak).
+4. Compliance cost: the cleaning stage (timed inside ``prepare``) and the PDF gate (insertgen
+   with and without it, interleaved), as a share of a build of the same cards.
 """
 
 from __future__ import annotations
@@ -50,6 +52,57 @@ def repeat(jobs: list[RenderJob], count: int, out: Path) -> list[RenderJob]:
 
 
 # --- plain WeasyPrint -------------------------------------------------------------------
+
+def compliance_cost(jobs, workers: int, rounds: int, out: Path) -> None:
+    """What compliance adds to a build: cleaning in the main process, the gate in workers."""
+    import dataclasses
+
+    from generator import cleaning
+    from generator.compliance import checker, languages, pack
+
+    checker.cache_clear()
+    pack.cache_clear()
+    start = time.perf_counter()
+    for code in languages():
+        checker(code)
+    packs = time.perf_counter() - start
+    catalog = load_catalog(ROOT / "examples" / "catalog")
+    spent = [0.0]
+    original = build.clean_sections
+
+    def timed(*args, **kwargs):
+        begin = time.perf_counter()
+        try:
+            return original(*args, **kwargs)
+        finally:
+            spent[0] += time.perf_counter() - begin
+
+    build.clean_sections = timed
+    cleaning.clean_wording.cache_clear()
+    start = time.perf_counter()
+    plans = plan(catalog, BuildOptions(catalog=catalog.root, out=out))
+    for planned in plans:
+        prepare(catalog, planned, out)
+    preparing = time.perf_counter() - start
+    build.clean_sections = original
+    ungated = [dataclasses.replace(job, gate=None) for job in jobs]
+    with_gate, without = [], []
+    for _ in range(rounds):
+        with_gate.append(run_insertgen(jobs, workers))
+        without.append(run_insertgen(ungated, workers))
+    gated, plain = statistics.median(with_gate), statistics.median(without)
+    per_doc_clean = spent[0] / len(plans)
+    build_per_doc = gated / len(jobs) + preparing / len(plans)
+    share = ((gated - plain) / len(jobs) + per_doc_clean) / build_per_doc
+    print(f"compliance cost ({len(plans)} documents prepared, {len(jobs)} rendered, "
+          f"{workers} workers):")
+    print(f"  loading and compiling {len(languages())} rule packs once: {1000 * packs:.0f} ms")
+    print(f"  cleaning stage: {1000 * per_doc_clean:.2f} ms per document "
+          f"(prepare in all: {1000 * preparing / len(plans):.2f} ms)")
+    print(f"  PDF gate: {1000 * (gated - plain) / len(jobs):.2f} ms per document "
+          f"(with {gated:.2f} s, without {plain:.2f} s)")
+    print(f"  compliance share of a build: {100 * share:.1f} % (target well under 5 %)")
+
 
 def _plain(job: RenderJob) -> int:
     from weasyprint import CSS, HTML
@@ -109,6 +162,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--memory-cards", type=int, default=2000)
+    parser.add_argument("--skip", action="append", default=[],
+                        choices=["speed", "memory", "compliance"], help="leave a part out")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -120,12 +175,16 @@ def main() -> None:
         # Warm-up: the first run pays for font cache loading.
         run_insertgen(jobs[:4], 1)
         run_plain(jobs[:4], 1)
+        if "compliance" not in args.skip:
+            compliance_cost(jobs, args.workers, args.rounds, out)
+        if "speed" in args.skip:
+            args.rounds = 0
         times = {"insertgen": [], "plain": [], "insertgen-1": []}
         for _ in range(args.rounds):
             times["insertgen"].append(run_insertgen(jobs, args.workers))
             times["plain"].append(run_plain(jobs, args.workers))
             times["insertgen-1"].append(run_insertgen(jobs, 1))
-        med = {k: statistics.median(v) for k, v in times.items()}
+        med = {k: statistics.median(v) if v else float("nan") for k, v in times.items()}
         for name, seconds in med.items():
             print(f"  {name:12} {seconds:7.2f} s  {1000 * seconds / len(jobs):6.1f} ms/card  "
                   f"(runs: {', '.join(f'{t:.2f}' for t in times[name])})")
@@ -134,7 +193,7 @@ def main() -> None:
         print(f"insertgen {args.workers} workers vs 1: {med['insertgen-1'] / med['insertgen']:.2f}x "
               "(target >= 1.7x)")
 
-        if args.memory_cards:
+        if args.memory_cards and "memory" not in args.skip:
             mem_jobs = repeat(base, args.memory_cards, out)
             start = time.perf_counter()
             per_worker = memory(mem_jobs, args.workers)

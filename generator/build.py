@@ -18,7 +18,14 @@ from pathlib import Path
 import click
 
 from generator.catalog import LoadedCatalog, LoadedProduct, load_catalog
-from generator.cleaning import allow_list, check_layout_text, clean_sections, compliance_profile
+from generator.cleaning import (
+    allow_list,
+    check_layout_text,
+    check_unprinted,
+    checked_texts,
+    clean_sections,
+    compliance_profile,
+)
 from generator.content import Section, localize
 from generator.findings import (
     CatalogError,
@@ -131,6 +138,9 @@ def run_check(options: BuildOptions) -> CheckResult:
             if line not in seen:  # a fallback or a source text shared by several documents
                 seen.add(line)
                 findings.append(finding)
+    for loaded in catalog.products:
+        if not options.products or loaded.product.sku in options.products:
+            findings += check_unprinted(catalog, loaded)
     code = 2 if has_errors(catalog.findings) else 1 if has_errors(findings) else 0
     if code == 0 and options.strict and has_warnings(findings):
         code = 1
@@ -219,7 +229,8 @@ def prepare(catalog: LoadedCatalog, planned: Planned, out: Path) -> RenderJob | 
         marks=planned.profile.marks,
         bleed_mm=planned.layout.spec.bleed_mm if planned.profile.bleed else 0.0,
         gate=Gate(tuple(planned.locales), compliance_profile(catalog, planned.marketplace),
-                  allow_list(catalog)),
+                  allow_list(catalog),
+                  checked_texts(catalog, planned.loaded, planned.marketplace, sections, url)),
     )
 
 

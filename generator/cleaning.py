@@ -1,7 +1,8 @@
 """Stage 3: compliance-cleaned content. Review-solicitation wording is stripped from every text a
 document prints before it reaches the HTML: product and translator texts, image alt text, the
-layouts' gettext wording and literal template text; the support URL (the QR payload) and the
-manufacturer's website are checked. Every removal is a finding with its place.
+layouts' gettext wording and literal template text. The brand file's names, address and URLs
+(the support URL is the QR payload) are checked too: they cannot be cleaned, so a finding there
+is an error. Every removal is a finding with its place.
 
 The rules and the engine live in :mod:`generator.compliance`; this stage decides what is checked,
 with which profile (the marketplace's, else the brand's) and allow-list.
@@ -18,12 +19,13 @@ from babel.support import NullTranslations
 from jinja2 import meta
 
 from generator.catalog import LoadedCatalog, LoadedProduct
-from generator.compliance import AllowEntry, Scan, checker, url_problems
+from generator.compliance import CATEGORIES, AllowEntry, Scan, checker, url_problems
 from generator.content import Section, Text
 from generator.findings import Finding, Severity
 from generator.i18n import wording
 from generator.layouts import ResolvedLayout
 from generator.paths import BUILTIN_LAYOUTS
+from generator.yamlsource import dotted
 
 #: Section texts a card cannot print without.
 REQUIRED = ("name", "headline", "message")
@@ -63,8 +65,28 @@ def clean_sections(catalog: LoadedCatalog, loaded: LoadedProduct, marketplace: s
         cleaned, found = clean_wording(section.locale, catalog.root, profile, allow)
         findings += [_for_document(f, sku) for f in found]
         section.translations = CleanedTranslations(section.translations, cleaned)
-    findings += check_urls(catalog, marketplace, url, sku)
+    findings += check_brand(catalog, marketplace, url, sku)
     return _unique(findings)
+
+
+_PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%[sd]|\{\w*\}")
+
+
+def checked_texts(catalog: LoadedCatalog, loaded: LoadedProduct, marketplace: str,
+                  sections: list[Section], url: str) -> tuple[str, ...]:
+    """Every text this stage has checked for a document, as the PDF prints it (spaces
+    collapsed), longest first: the PDF gate takes them out and scans what is left."""
+    brand, product = catalog.brand, loaded.product
+    texts = [brand.name, brand.manufacturer.name, brand.manufacturer.address, product.name,
+             product.model, product.sku, url, url.removeprefix("https://")]
+    profile, allow = compliance_profile(catalog, marketplace), allow_list(catalog)
+    for section in sections:
+        texts += [t.value for t in section.texts()] + section.hours + [section.language_name]
+        cleaned, _ = clean_wording(section.locale, catalog.root, profile, allow)
+        for entry in wording(section.locale, catalog.root):
+            texts += _PLACEHOLDER.split(cleaned.get(entry.text, entry.text))
+    unique = {" ".join(t.split()) for t in texts if t}
+    return tuple(sorted((t for t in unique if len(t) >= 3), key=len, reverse=True))
 
 
 def clean_text(text: Text, locale: str, sku: str | None, profile: str,
@@ -90,12 +112,16 @@ def scan_findings(scan: Scan, *, source: str | None, line: int | None, column: i
     findings = []
     for removal in scan.removals:
         match = removal.primary
+        # A warning means the build prints the text without the sentence; an error means the
+        # text cannot be cleaned (a template, a name) and the document fails.
+        removed = severity is not Severity.ERROR
+        message = (f'removed "{removal.sentence}"' if removed else
+                   f'expected text without review solicitation, got "{removal.sentence}"')
         findings.append(Finding(
             code=f"compliance.{match.category}", severity=severity, category=match.category,
-            action="removed", source=source, line=line, column=column, field=field, sku=sku,
-            locale=locale,
-            message=f'removed "{removal.sentence}": {match.message} (rule {match.rule}, '
-                    f'matched "{match.match}")',
+            action="removed" if removed else "reported", source=source, line=line, column=column,
+            field=field, sku=sku, locale=locale,
+            message=f'{message}: {match.message} (rule {match.rule}, matched "{match.match}")',
             extra={"rule": match.rule, "match": match.match, "start": match.start,
                    "end": match.end, "rules": sorted({m.rule for m in removal.matches}),
                    "before": scan.text, "after": scan.clean}))
@@ -107,6 +133,31 @@ def scan_findings(scan: Scan, *, source: str | None, line: int | None, column: i
             locale=locale, message=f'kept "{match.match}" ({match.rule}): {allowed.reason}',
             extra={"rule": match.rule, "match": match.match, "start": match.start,
                    "end": match.end}))
+    return findings
+
+
+def check_unprinted(catalog: LoadedCatalog, loaded: LoadedProduct) -> list[Finding]:
+    """Translator files of locales that no document of the product prints yet: checked too
+    (``insertgen check`` covers every locale file), each problem a warning to fix before the
+    locale is added to a document."""
+    printed = {locale for doc in loaded.product.documents for locale in doc.locales}
+    allow = allow_list(catalog)
+    findings: list[Finding] = []
+    for locale, translation in sorted(loaded.translations.items()):
+        if locale in printed:
+            continue
+        data = translation.data
+        fields = [(("name",), data.name), (("card", "headline"), data.card.headline),
+                  (("card", "message"), data.card.message)]
+        fields += [(("card", "tips", i), tip) for i, tip in enumerate(data.card.tips)]
+        fields += [(("image_alt", i), alt) for i, alt in enumerate(data.image_alt)]
+        for path, value in fields:
+            if not value:
+                continue
+            line, column = translation.mark(path)
+            text = Text(value, translation.source, line, column, dotted(path), locale)
+            findings += clean_text(text, locale, loaded.product.sku,
+                                   catalog.brand.compliance_profile, allow, required=False)[1]
     return findings
 
 
@@ -224,6 +275,21 @@ def _display(filename: str, catalog_root: Path) -> str:
 # --- URLs -----------------------------------------------------------------------------------
 
 
+def check_brand(catalog: LoadedCatalog, marketplace: str, url: str, sku: str) -> list[Finding]:
+    """The brand file's printed texts (brand and manufacturer name, address) and URLs. They are
+    names and addresses, not prose, so they are never cleaned: a finding is an error."""
+    findings = []
+    brand = catalog.brand
+    for path, value in ((("name",), brand.name), (("manufacturer", "name"), brand.manufacturer.name),
+                        (("manufacturer", "address"), brand.manufacturer.address)):
+        scan = checker(brand.source_locale).scan(value, profile=compliance_profile(catalog, marketplace),
+                                                 allow=allow_list(catalog))
+        line, column = catalog.brand_mark(path)
+        findings += scan_findings(scan, source=catalog.brand_source, line=line, column=column,
+                                  field=".".join(path), sku=sku, locale=None, severity=Severity.ERROR)
+    return findings + check_urls(catalog, marketplace, url, sku)
+
+
 def check_urls(catalog: LoadedCatalog, marketplace: str, url: str, sku: str) -> list[Finding]:
     """The support URL (QR payload) and the manufacturer's website: https only, no review page
     or form, no promotion code. A URL cannot be cleaned, so a problem is an error."""
@@ -232,14 +298,18 @@ def check_urls(catalog: LoadedCatalog, marketplace: str, url: str, sku: str) -> 
     if catalog.brand.manufacturer.website:
         places.append((("manufacturer", "website"), catalog.brand.manufacturer.website))
     for path, value in places:
+        problems = url_problems(value)
+        if not problems:
+            continue
+        problem = min(problems, key=lambda m: CATEGORIES.index(m.category))
         line, column = catalog.brand_mark(path)
-        for problem in url_problems(value):
-            findings.append(Finding(
-                code=f"compliance.{problem.category}", category=problem.category,
-                source=catalog.brand_source, line=line, column=column, field=".".join(path),
-                sku=sku, message=f'expected a URL that is safe to print, got "{value}": '
-                                 f"{problem.message} (rule {problem.rule})",
-                extra={"rule": problem.rule, "match": problem.match}))
+        findings.append(Finding(
+            code=f"compliance.{problem.category}", category=problem.category,
+            source=catalog.brand_source, line=line, column=column, field=".".join(path), sku=sku,
+            message=f'expected a URL that is safe to print, got "{value}": {problem.message} '
+                    f"(rule {problem.rule})",
+            extra={"rule": problem.rule, "match": problem.match,
+                   "rules": sorted({p.rule for p in problems})}))
     return findings
 
 

@@ -59,6 +59,7 @@ class RuleSpec(BaseModel):
         None, description="Maximum distance in characters between the matched pieces.")
     exceptions: list[str] = Field(default_factory=list,
                                   description="Phrases masked for this rule only.")
+    distinct: bool = Field(False, description="The terms must match different words (no overlap).")
 
 
 class PackSpec(BaseModel):
@@ -90,14 +91,86 @@ FLAGS = re.IGNORECASE | re.UNICODE
 
 
 @dataclasses.dataclass(frozen=True)
+class Expr:
+    """A compiled expression and the literal pieces (case-folded) one of which every match
+    contains: a text holding none of them is skipped without running the expression, which
+    is what makes scanning fast, since most texts hold no review word at all."""
+
+    regex: re.Pattern
+    needles: tuple[str, ...] | None
+
+    def could_match(self, folded: str) -> bool:
+        return self.needles is None or any(needle in folded for needle in self.needles)
+
+
+#: Case folding for the literal pre-check: what ``str.lower`` leaves apart but ``re``'s
+#: IGNORECASE matches (Turkish dotless and dotted i).
+_FOLD = {ord("ı"): "i", ord("\u0307"): None}
+
+
+def fold(text: str) -> str:
+    return text.lower().translate(_FOLD)
+
+
+def _needles(pattern: re.Pattern) -> tuple[str, ...] | None:
+    """Literal strings one of which every match of ``pattern`` contains, or ``None`` when no
+    useful set can be derived (then the expression always runs)."""
+    try:
+        from re import _constants as sre  # private modules, hence the guard
+        from re import _parser as parser
+
+        tree = parser.parse(pattern.pattern, pattern.flags)
+    except Exception:  # noqa: BLE001 - any failure only costs speed
+        return None
+
+    def sequence(items) -> set[str] | None:
+        options: list[set[str]] = []
+        run: list[str] = []
+
+        def flush():
+            if run:
+                options.append({"".join(run)})
+                run.clear()
+
+        for op, av in items:
+            if op is sre.LITERAL:
+                run.append(chr(av))
+                continue
+            if op in (sre.ASSERT, sre.ASSERT_NOT, sre.AT):  # zero width: the run goes on
+                continue
+            flush()
+            sub = None
+            if op is sre.SUBPATTERN:
+                sub = sequence(av[-1])
+            elif op is sre.BRANCH:
+                subs = [sequence(branch) for branch in av[1]]
+                sub = set().union(*subs) if all(subs) else None
+            elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT) and av[0] >= 1:
+                sub = sequence(av[2])
+            if sub:
+                options.append(sub)
+        flush()
+        return max(options, key=lambda o: (min(map(len, o)), -len(o))) if options else None
+
+    found = sequence(tree)
+    if not found:
+        return None
+    needles = {fold(n) for n in found}
+    if any(not n.strip() or (len(n) == 1 and n.isascii() and n.isalnum()) for n in needles):
+        return None  # a space or a single letter is in every text: no use as a filter
+    return tuple(sorted(needles))
+
+
+@dataclasses.dataclass(frozen=True)
 class Rule:
     id: str
     category: str
     message: str
-    patterns: tuple[re.Pattern, ...]
+    patterns: tuple[Expr, ...]
     terms: tuple[str, ...]
     near: int | None
-    exceptions: tuple[re.Pattern, ...]
+    distinct: bool
+    exceptions: tuple[Expr, ...]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -106,14 +179,15 @@ class Pack:
     name: str
     path: Path
     also: tuple[str, ...]
-    terms: dict[str, re.Pattern]
-    innocent: re.Pattern | None
+    terms: dict[str, Expr]
+    innocent: Expr | None
     rules: tuple[Rule, ...]
 
 
-def _compile(source: str, where: str) -> re.Pattern:
+def _compile(source: str, where: str) -> Expr:
     try:
-        return re.compile(source, FLAGS)
+        regex = re.compile(source, FLAGS)
+        return Expr(regex, _needles(regex))
     except re.error as error:
         raise RulePackError(f"{where}: expected a regular expression, got {source!r} ({error})") \
             from None
@@ -150,7 +224,8 @@ def load_pack(path: Path) -> Pack:
     innocent = None
     if spec.innocent:
         joined = "|".join(f"(?:{expand(p, 'innocent')})" for p in spec.innocent)
-        innocent = _compile(joined, f"{path}: innocent")
+        # Innocent phrases start at a word (the guard lets the engine skip mid-word positions).
+        innocent = _compile(rf"(?<!\w)(?:{joined})" if words else joined, f"{path}: innocent")
     rules = []
     seen: set[str] = set()
     for index, rule in enumerate(spec.rules):
@@ -167,7 +242,7 @@ def load_pack(path: Path) -> Pack:
         rules.append(Rule(
             id=f"{spec.language}.{rule.id}", category=rule.category, message=rule.message,
             patterns=tuple(_compile(expand(p, where), f"{path}: {where}") for p in sources),
-            terms=tuple(rule.all), near=rule.near,
+            terms=tuple(rule.all), near=rule.near, distinct=rule.distinct,
             exceptions=tuple(_compile(expand(p, where), f"{path}: {where}") for p in rule.exceptions),
         ))
     return Pack(spec.language, spec.name, path, tuple(spec.also), terms, innocent, tuple(rules))
@@ -202,12 +277,13 @@ def pack_for_locale(locale: str, folder: Path = RULES) -> str | None:
 # --- text normalisation ---------------------------------------------------------------------
 
 #: Characters that carry no meaning for matching: Arabic harakat and tatweel, soft hyphen,
-#: zero-width characters and bidi controls. Dropped before matching (offsets are mapped back).
+#: zero-width characters, bidi controls and emoji variation selectors. Dropped before matching
+#: (offsets are mapped back).
 _IGNORABLE = re.compile("[\u00ad\u0610-\u061a\u064b-\u065f\u0670\u0640\u06d6-\u06ed"
-                        "\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
-#: One-for-one replacements: any space becomes " ", full-width letters and digits become ASCII,
-#: typographic apostrophes become "'".
-_ONE_FOR_ONE = {ord(c): " " for c in "\t\n\r\v\f\u00a0\u1680\u2000\u2001\u2002\u2003\u2004"
+                        "\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufe0e\ufe0f\ufeff]")
+#: One-for-one replacements: any space but the line break (which ends a sentence) becomes " ",
+#: full-width letters and digits become ASCII, typographic apostrophes become "'".
+_ONE_FOR_ONE = {ord(c): " " for c in "\t\r\v\f\u00a0\u1680\u2000\u2001\u2002\u2003\u2004"
                 "\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"}
 _ONE_FOR_ONE.update({code: code - 0xFEE0 for code in range(0xFF10, 0xFF1A)})
 _ONE_FOR_ONE.update({code: code - 0xFEE0 for code in range(0xFF21, 0xFF3B)})
@@ -347,24 +423,32 @@ class Checker:
         self.packs = [pack(name, folder) for name in names]
 
     # A text is checked pack by pack on its normalised form; hits are collected over the whole
-    # text once, then grouped by sentence.
-    def _pack_matches(self, pk: Pack, norm: str, spans: list[tuple[int, int]],
-                      mask: re.Pattern | None) -> dict[int, list[tuple[Rule, int, int]]]:
-        masked = _masked(norm, [pk.innocent, mask])
+    # text once, then grouped by sentence. Masking the innocent phrases is the costly part, so
+    # it is done only when some rule could fire on the unmasked text (masking only takes
+    # matches away). Every pack's innocent phrases are masked for all the packs that run
+    # together: "Let op" is Dutch for "Note", not an English request, and "haptic feedback"
+    # quoted in a Turkish manual is as innocent as in an English one.
+    def _pack_matches(self, pk: Pack, norm: str, folded: str, spans: list[tuple[int, int]],
+                      extra: re.Pattern | None) -> dict[int, list[tuple[Rule, int, int]]]:
+        candidates = _candidates(pk, norm, folded)
+        if not candidates:
+            return {}
+        masks = [p.innocent for p in self.packs if p.innocent and p.innocent.could_match(folded)]
+        masked = _masked(norm, [m.regex for m in masks] + [extra])
         starts = [s for s, _ in spans]
         hits: dict[str, list[tuple[int, int]]] = {}
 
         def term_hits(name: str) -> list[tuple[int, int]]:
             if name not in hits:
-                hits[name] = [m.span() for m in pk.terms[name].finditer(masked)]
+                hits[name] = [m.span() for m in pk.terms[name].regex.finditer(masked)]
             return hits[name]
 
         found: dict[int, list[tuple[Rule, int, int]]] = {}
-        for rule in pk.rules:
+        for rule in candidates:
             if any(not term_hits(t) for t in rule.terms):
                 continue
             if rule.patterns:
-                anchors = [m.span() for p in rule.patterns for m in p.finditer(masked) if m.end() > m.start()]
+                anchors = _spans(rule.patterns, masked)
                 rest = rule.terms
             else:
                 anchors, rest = term_hits(rule.terms[0]), rule.terms[1:]
@@ -375,7 +459,8 @@ class Checker:
                 s_start, s_end = spans[index]
                 if a_end > s_end:
                     continue
-                span = _cooccur(a_start, a_end, [term_hits(t) for t in rest], s_start, s_end, rule.near)
+                span = _cooccur(a_start, a_end, [term_hits(t) for t in rest], s_start, s_end,
+                                rule.near, rule.distinct)
                 if span is None:
                     continue
                 if rule.exceptions and not _survives(rule, pk, masked[s_start:s_end]):
@@ -393,9 +478,10 @@ class Checker:
                 return start, end
             return offsets[start], offsets[end - 1] + 1 if end > start else offsets[start]
 
+        folded = fold(norm)
         per_sentence: dict[int, list[Match]] = {}
         for pk in self.packs:
-            for index, fired in self._pack_matches(pk, norm, spans, None).items():
+            for index, fired in self._pack_matches(pk, norm, folded, spans, None).items():
                 for rule, start, end in fired:
                     o_start, o_end = original(start, end)
                     per_sentence.setdefault(index, []).append(Match(
@@ -403,7 +489,8 @@ class Checker:
         allowed: list[Allowed] = []
         entries = [a for a in allow if a.phrase]
         if per_sentence and entries:
-            per_sentence = self._apply_allow_list(norm, spans, per_sentence, entries, allowed)
+            per_sentence = self._apply_allow_list(norm, folded, spans, per_sentence, entries,
+                                                  allowed)
         removals: list[Removal] = []
         for index in sorted(per_sentence):
             matches = per_sentence[index]
@@ -416,14 +503,14 @@ class Checker:
         clean = _without(text, [(r.start, r.end) for r in removals]) if removals else text
         return Scan(text, clean, removals, allowed)
 
-    def _apply_allow_list(self, norm, spans, per_sentence, entries, allowed):
+    def _apply_allow_list(self, norm, folded, spans, per_sentence, entries, allowed):
         """Re-check with the allowed phrases masked: what no longer fires is allowed."""
         phrase = re.compile("|".join(re.escape(e.phrase) for e in entries), FLAGS)
         if not phrase.search(norm):
             return per_sentence
         still: dict[int, set[str]] = {}
         for pk in self.packs:
-            for index, fired in self._pack_matches(pk, norm, spans, phrase).items():
+            for index, fired in self._pack_matches(pk, norm, folded, spans, phrase).items():
                 still.setdefault(index, set()).update(rule.id for rule, _, _ in fired)
         reasons = {e.phrase.casefold(): e.reason for e in entries}
         kept: dict[int, list[Match]] = {}
@@ -440,6 +527,26 @@ class Checker:
         return kept
 
 
+def _candidates(pk: Pack, text: str, folded: str) -> list[Rule]:
+    """The rules whose terms all occur and whose pattern matches somewhere in ``text``."""
+    present: dict[str, bool] = {}
+
+    def has(name: str) -> bool:
+        if name not in present:
+            term = pk.terms[name]
+            present[name] = term.could_match(folded) and term.regex.search(text) is not None
+        return present[name]
+
+    return [rule for rule in pk.rules
+            if all(has(t) for t in rule.terms)
+            and (not rule.patterns or any(p.could_match(folded) and p.regex.search(text)
+                                          for p in rule.patterns))]
+
+
+def _spans(expressions: Iterable[Expr], text: str) -> list[tuple[int, int]]:
+    return [m.span() for e in expressions for m in e.regex.finditer(text) if m.end() > m.start()]
+
+
 def _masked(text: str, patterns: list[re.Pattern | None]) -> str:
     for pattern in patterns:
         if pattern is not None:
@@ -448,14 +555,17 @@ def _masked(text: str, patterns: list[re.Pattern | None]) -> str:
 
 
 def _cooccur(a_start: int, a_end: int, others: list[list[tuple[int, int]]], s_start: int,
-             s_end: int, near: int | None) -> tuple[int, int] | None:
+             s_end: int, near: int | None, distinct: bool = False) -> tuple[int, int] | None:
     """The span covering the anchor and one hit of every other term inside the sentence (and
-    within ``near`` characters of the anchor), or ``None``."""
+    within ``near`` characters of the anchor), or ``None``. With ``distinct`` a hit must not
+    overlap the anchor ("5 Sterne" is both a top score and a review word, not two words)."""
     start, end = a_start, a_end
     for hits in others:
         best = None
         for h_start, h_end in hits:
             if h_start < s_start or h_end > s_end:
+                continue
+            if distinct and h_start < a_end and a_start < h_end:
                 continue
             if near is not None and (h_start - a_end > near or a_start - h_end > near):
                 continue
@@ -470,16 +580,15 @@ def _cooccur(a_start: int, a_end: int, others: list[list[tuple[int, int]]], s_st
 
 def _survives(rule: Rule, pk: Pack, sentence: str) -> bool:
     """Whether ``rule`` still fires on ``sentence`` once its own exceptions are masked."""
-    masked = _masked(sentence, list(rule.exceptions))
-    term_spans = [[m.span() for m in pk.terms[t].finditer(masked)] for t in rule.terms]
+    masked = _masked(sentence, [e.regex for e in rule.exceptions])
+    term_spans = [[m.span() for m in pk.terms[t].regex.finditer(masked)] for t in rule.terms]
     if any(not spans for spans in term_spans):
         return False
     if rule.patterns:
-        anchors = [m.span() for p in rule.patterns for m in p.finditer(masked) if m.end() > m.start()]
-        rest = term_spans
+        anchors, rest = _spans(rule.patterns, masked), term_spans
     else:
         anchors, rest = term_spans[0], term_spans[1:]
-    return any(_cooccur(s, e, rest, 0, len(masked), rule.near) for s, e in anchors)
+    return any(_cooccur(s, e, rest, 0, len(masked), rule.near, rule.distinct) for s, e in anchors)
 
 
 def _without(text: str, removed: list[tuple[int, int]]) -> str:
@@ -488,7 +597,11 @@ def _without(text: str, removed: list[tuple[int, int]]) -> str:
     for start, end in removed:
         out.append(text[position:start])
         position = end
-        while position < len(text) and text[position] in " \u3000\u00a0\u202f":
+        while position < len(text) and text[position] in " \t\u3000\u00a0\u202f":
+            position += 1
+        # A sentence that filled its line takes its line break along.
+        at_line_start = start == 0 or text[start - 1] == "\n" or "".join(out).endswith("\n")
+        if at_line_start and text.startswith("\n", position):
             position += 1
     out.append(text[position:])
     return "".join(out).strip()

@@ -51,7 +51,8 @@ class DocumentRecord:
 
     def complete(self, result: RenderResult) -> None:
         for code, severity, message in result.problems:
-            category = "compliance" if code.startswith("compliance.") else "render"
+            # ``compliance.pdf.<category>`` from the PDF gate, ``render.*`` otherwise.
+            category = code.rsplit(".", 1)[-1] if code.startswith("compliance.") else "render"
             self.findings.append(Finding(code=code, severity=Severity(severity), message=message,
                                          source=self.path, sku=self.sku, category=category,
                                          locale=self.locales[0] if len(self.locales) == 1 else None))
