@@ -129,7 +129,7 @@ def run_plain(jobs, workers: int) -> float:
 
 def run_insertgen(jobs, workers: int) -> float:
     start = time.perf_counter()
-    for result in build.render_all(jobs, workers):
+    for result in build.render_all(jobs, workers, len(jobs)):
         assert result.ok, result.problems
     return time.perf_counter() - start
 

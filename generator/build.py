@@ -13,6 +13,7 @@ import multiprocessing
 import os
 import sys
 import time
+from collections.abc import Iterable
 from pathlib import Path
 
 import click
@@ -26,6 +27,7 @@ from generator.cleaning import (
     clean_sections,
     compliance_profile,
 )
+from generator.compliance import checker
 from generator.content import Section, localize
 from generator.findings import (
     CatalogError,
@@ -85,25 +87,37 @@ def run_build(options: BuildOptions) -> BuildResult:
     catalog = load_catalog(options.catalog, partial=True)
     catalog_findings = list(catalog.findings)
     plans = plan(catalog, options)
-    jobs: list[RenderJob] = []
-    records: dict[str, DocumentRecord] = {}
-    for planned in plans:
-        job = prepare(catalog, planned, options.out)
-        records[planned.path] = DocumentRecord.planned(planned.loaded.product.sku, planned.document,
-                                                       planned.layout, planned.locales,
-                                                       planned.path, planned.profile, planned.findings)
-        if job is not None:
-            jobs.append(job)
+    # Manifest order is plan order, whatever order the documents finish in.
+    records: dict[str, DocumentRecord | None] = dict.fromkeys(p.path for p in plans)
+    failed_early: list[DocumentRecord] = []
+
+    def jobs():
+        """Documents are prepared while the workers render the ones before them."""
+        for planned in plans:
+            job = prepare(catalog, planned, options.out)
+            record = DocumentRecord.planned(planned.loaded.product.sku, planned.document,
+                                            planned.layout, planned.locales, planned.path,
+                                            planned.profile, planned.findings)
+            records[planned.path] = record
+            if job is None:
+                failed_early.append(record)
+            else:
+                yield job
+
+    # The workers fork with the rule packs of every planned locale already compiled.
+    for locale in sorted({locale for p in plans for locale in p.locales}):
+        checker(locale)
     report = _Reporter(len(plans), options.quiet)
     for finding in catalog_findings:
         report.finding(finding)
-    for record in records.values():
-        if record.status == "failed":
-            report.done(record)
-    for result in render_all(jobs, options.jobs):
+    for result in render_all(jobs(), options.jobs, len(plans)):
+        while failed_early:
+            report.done(failed_early.pop(0))
         record = records[result.key]
         record.complete(result)
         report.done(record)
+    while failed_early:
+        report.done(failed_early.pop(0))
     report.close()
     documents = list(records.values())
     write_manifest(options.out, documents)
@@ -256,11 +270,11 @@ def _render(job: RenderJob) -> RenderResult:
     return _RENDERER.render(job)
 
 
-def render_all(jobs: list[RenderJob], workers: int | None):
-    """Render every job, yielding results as they finish."""
-    if not jobs:
+def render_all(jobs: Iterable[RenderJob], workers: int | None, count: int):
+    """Render every job (at most ``count``), yielding results as they finish."""
+    if not count:
         return
-    workers = min(workers or os.cpu_count() or 1, len(jobs))
+    workers = min(workers or os.cpu_count() or 1, count)
     if workers == 1:
         _init_worker()
         for job in jobs:
