@@ -340,8 +340,9 @@ class _Reporter:
         if failed:
             parts.append(f"{failed} failed")
         if catalog_errors:
-            parts.append(f"{catalog_errors} catalog errors (products left out)")
-        parts.append(f"{warnings} warnings")
+            parts.append(f"{catalog_errors} catalog error{'s' * (catalog_errors != 1)} "
+                         "(products left out)")
+        parts.append(f"{warnings} warning{'s' * (warnings != 1)}")
         click.echo(f"{', '.join(parts)} in {seconds:.1f} s; manifest: {out / 'manifest.json'}",
                    err=True)
 
