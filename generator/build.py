@@ -37,6 +37,7 @@ from generator.findings import (
     has_errors,
     has_warnings,
 )
+from generator.fit import fit_findings
 from generator.glyphs import check_glyphs
 from generator.layouts import PROFILES, PrintProfile, ResolvedLayout
 from generator.manifest import DocumentRecord, write_manifest
@@ -44,6 +45,7 @@ from generator.paths import BUILTIN_LAYOUTS
 from generator.pdf import Gate, Renderer, RenderJob, RenderResult
 from generator.render import build_context, environment, render_css, render_html, support_url
 from generator.resources import output_intent_css
+from generator.translations import Text
 
 
 @dataclasses.dataclass
@@ -80,6 +82,8 @@ class Planned:
     profile: PrintProfile
     path: str
     findings: list[Finding] = dataclasses.field(default_factory=list)
+    #: Every printed text by ``(locale, field)``, for the fit check to name its place.
+    texts: dict[tuple[str, str], Text] = dataclasses.field(default_factory=dict)
 
 
 def run_build(options: BuildOptions) -> BuildResult:
@@ -87,6 +91,7 @@ def run_build(options: BuildOptions) -> BuildResult:
     catalog = load_catalog(options.catalog, partial=True)
     catalog_findings = list(catalog.findings)
     plans = plan(catalog, options)
+    by_path = {p.path: p for p in plans}
     # Manifest order is plan order, whatever order the documents finish in.
     records: dict[str, DocumentRecord | None] = dict.fromkeys(p.path for p in plans)
     failed_early: list[DocumentRecord] = []
@@ -113,8 +118,9 @@ def run_build(options: BuildOptions) -> BuildResult:
     for result in render_all(jobs(), options.jobs, len(plans)):
         while failed_early:
             report.done(failed_early.pop(0))
-        record = records[result.key]
-        record.complete(result)
+        record, planned = records[result.key], by_path[result.key]
+        record.complete(result, fit_findings(planned.texts, result, planned.loaded.product.sku,
+                                             planned.path))
         report.done(record)
     while failed_early:
         report.done(failed_early.pop(0))
@@ -214,6 +220,7 @@ def prepare(catalog: LoadedCatalog, planned: Planned, out: Path) -> RenderJob | 
     url = support_url(planned.marketplace, marketplace, planned.loaded.product.sku, planned.locales[0])
     planned.findings += clean_sections(catalog, planned.loaded, planned.marketplace, sections, url)
     planned.findings += check_glyphs(catalog, planned.loaded, sections)
+    planned.texts = {(t.locale, t.field): t for section in sections for t in section.texts()}
     env = environment(catalog.root.resolve())
     planned.findings += check_layout_text(env, planned.layout, catalog)
     if has_errors(planned.findings):
@@ -242,6 +249,7 @@ def prepare(catalog: LoadedCatalog, planned: Planned, out: Path) -> RenderJob | 
         pdf_variant=planned.profile.pdf_variant,
         marks=planned.profile.marks,
         bleed_mm=planned.layout.spec.bleed_mm if planned.profile.bleed else 0.0,
+        max_lines=tuple(planned.layout.spec.max_lines.items()),
         gate=Gate(tuple(planned.locales), compliance_profile(catalog, planned.marketplace),
                   allow_list(catalog),
                   checked_texts(catalog, planned.loaded, planned.marketplace, sections, url)),

@@ -20,6 +20,7 @@ from pydantic import BaseModel, ValidationError
 from generator.findings import CatalogError, Finding, Severity, has_errors
 from generator.layouts import PROFILES, Layout, ResolvedLayout, available_layouts, layout_file
 from generator.models import Brand, Product, ProductTranslation
+from generator.translations import TranslatorFile, load_files
 from generator.yamlsource import YamlSource, dotted, load_yaml
 
 BRAND_FILE = "brand.yaml"
@@ -28,27 +29,13 @@ LOCALES_DIR = "locales"
 
 
 @dataclasses.dataclass
-class LoadedTranslation:
-    """A translator's file for one product and locale."""
-
-    data: ProductTranslation
-    src: YamlSource
-
-    @property
-    def source(self) -> str:
-        return self.src.display
-
-    def mark(self, path: tuple) -> tuple[int, int]:
-        return self.src.mark(path)
-
-
-@dataclasses.dataclass
 class LoadedProduct:
-    """A validated product with the marks of its file and its translations."""
+    """A validated product with the marks of its file and its translators' files."""
 
     product: Product
     src: YamlSource
-    translations: dict[str, LoadedTranslation]
+    #: Translators' files by locale (PO, or the older YAML).
+    translations: dict[str, TranslatorFile]
 
     @property
     def source(self) -> str:
@@ -118,7 +105,7 @@ def load_catalog(root: Path, *, partial: bool = False) -> LoadedCatalog:
                                        code="catalog.duplicate-sku"))
             seen_skus.setdefault(product.sku, display)
             own += _check_product(root, brand, product, src, layouts)
-            translations = _load_translations(root, brand, product, own)
+            translations = load_files(root, brand, product, own)
         findings += own
         if product is not None and not has_errors(own):
             products.append(LoadedProduct(product, src, translations))
@@ -147,7 +134,7 @@ def _load_model(root: Path, display: str, model: type[BaseModel], findings: list
     try:
         return src, model.model_validate(src.data)
     except ValidationError as error:
-        findings += [_convert(src, model, e) for e in error.errors(include_url=False)]
+        findings += [convert_error(src, model, e) for e in error.errors(include_url=False)]
         return src, None
 
 
@@ -211,7 +198,7 @@ def _expected(error: dict) -> str:
     return error["msg"]
 
 
-def _convert(src: YamlSource, model: type[BaseModel], error: dict) -> Finding:
+def convert_error(src: YamlSource, model: type[BaseModel], error: dict) -> Finding:
     loc = tuple(error["loc"])
     if loc and loc[-1] == "[key]":
         path = loc[:-1]
@@ -319,7 +306,7 @@ def _resolve_layout(root: Path, name: str, layouts: dict[str, ResolvedLayout],
     try:
         spec = Layout.model_validate(src.data)
     except ValidationError as error:
-        findings += [_convert(src, Layout, e) for e in error.errors(include_url=False)]
+        findings += [convert_error(src, Layout, e) for e in error.errors(include_url=False)]
         return None
     layouts[name] = ResolvedLayout(name, spec, path.parent, overridden)
     return layouts[name]
@@ -368,26 +355,12 @@ def _check_product(root: Path, brand: Brand, product: Product, src: YamlSource,
     return findings
 
 
-def _load_translations(root: Path, brand: Brand, product: Product,
-                       findings: list[Finding]) -> dict[str, LoadedTranslation]:
-    translations: dict[str, LoadedTranslation] = {}
-    for locale in brand.locales:
-        for suffix in (".yaml", ".yml"):
-            rel = f"{LOCALES_DIR}/{locale}/{product.sku}{suffix}"
-            if (root / rel).is_file():
-                src, data = _load_model(root, rel, ProductTranslation, findings)
-                if data is not None:
-                    translations[locale] = LoadedTranslation(data, src)
-                break
-    return translations
-
-
 def _orphan_translations(root: Path, brand: Brand, skus: set[str]) -> list[Finding]:
     findings = []
     base = root / LOCALES_DIR
     if not base.is_dir():
         return findings
-    for path in sorted(base.glob("*/*.y*ml")):
+    for path in sorted([*base.glob("*/*.y*ml"), *base.glob("*/*.po")]):
         locale, sku = path.parent.name, path.stem
         rel = path.relative_to(root).as_posix()
         if locale not in brand.locales:

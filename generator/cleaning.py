@@ -25,7 +25,6 @@ from generator.findings import Finding, Severity
 from generator.i18n import wording
 from generator.layouts import ResolvedLayout
 from generator.paths import BUILTIN_LAYOUTS
-from generator.yamlsource import dotted
 
 #: Section texts a card cannot print without.
 REQUIRED = ("name", "headline", "message")
@@ -137,27 +136,20 @@ def scan_findings(scan: Scan, *, source: str | None, line: int | None, column: i
 
 
 def check_unprinted(catalog: LoadedCatalog, loaded: LoadedProduct) -> list[Finding]:
-    """Translator files of locales that no document of the product prints yet: checked too
+    """Translators' files of locales that no document of the product prints yet: checked too
     (``insertgen check`` covers every locale file), each problem a warning to fix before the
     locale is added to a document."""
     printed = {locale for doc in loaded.product.documents for locale in doc.locales}
     allow = allow_list(catalog)
     findings: list[Finding] = []
-    for locale, translation in sorted(loaded.translations.items()):
+    for locale, file in sorted(loaded.translations.items()):
         if locale in printed:
             continue
-        data = translation.data
-        fields = [(("name",), data.name), (("card", "headline"), data.card.headline),
-                  (("card", "message"), data.card.message)]
-        fields += [(("card", "tips", i), tip) for i, tip in enumerate(data.card.tips)]
-        fields += [(("image_alt", i), alt) for i, alt in enumerate(data.image_alt)]
-        for path, value in fields:
-            if not value:
-                continue
-            line, column = translation.mark(path)
-            text = Text(value, translation.source, line, column, dotted(path), locale)
-            findings += clean_text(text, locale, loaded.product.sku,
-                                   catalog.brand.compliance_profile, allow, required=False)[1]
+        for key, entry in file.units.items():
+            if entry.text:
+                text = Text(entry.text, file.path, entry.line, entry.column, key, locale)
+                findings += clean_text(text, locale, loaded.product.sku,
+                                       catalog.brand.compliance_profile, allow, required=False)[1]
     return findings
 
 

@@ -1,9 +1,9 @@
 """Stage 2: localized content. For one product, document and locale, pick every printed text.
 
-Product texts come from the translator's ``locales/<locale>/<sku>.yaml``; a field the translator
-has not filled falls back to the source locale with a warning that names product, locale and
-field. Texts the product leaves out use the built-in wording (gettext). Every text keeps its
-origin (file, line, field) so later stages (compliance, glyph check) can name the place.
+Product texts come from the translators' files (:mod:`generator.translations` picks the text of
+each field along the locale's fallback chain and says why it fell back); texts the product
+leaves out use the built-in wording (gettext). Every text keeps its origin (file, line, field)
+so later stages (compliance, glyph check, fit) can name the place.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from generator.findings import Finding, Severity
 from generator.fonts import css_family, font_stack
 from generator.i18n import babel_locale, gettext_dir, has_builtin_wording, translations_for
 from generator.models import DAY_NAMES, Marketplace
-from generator.yamlsource import dotted
+from generator.translations import Text, resolve
 
 
 def N_(message: str) -> str:
@@ -34,29 +34,6 @@ DEFAULT_MESSAGE = N_(
     "If anything is missing, damaged or not working as expected, please contact us first. "
     "We will sort it out quickly, whether with advice, a spare part or a replacement."
 )
-
-
-@dataclasses.dataclass
-class Text:
-    """A printed text and where it came from."""
-
-    value: str
-    #: File the text was read from (catalog-relative, or the built-in PO file).
-    source: str
-    line: int | None
-    column: int | None
-    #: Field path in that file, e.g. ``card.tips[1]`` or a gettext msgid.
-    field: str
-    #: Locale the text is actually written in (differs from the section after a fallback).
-    locale: str
-
-    @property
-    def dir(self) -> str:
-        """Writing direction of the text's own locale (a fallback keeps its direction)."""
-        return babel_locale(self.locale).text_direction
-
-    def __str__(self) -> str:
-        return self.value
 
 
 @dataclasses.dataclass
@@ -98,55 +75,14 @@ def localize(catalog: LoadedCatalog, loaded: LoadedProduct, locale: str,
              marketplace: Marketplace) -> tuple[Section, list[Finding]]:
     """Resolve every text of ``loaded`` for ``locale``."""
     product = loaded.product
-    source_locale = catalog.brand.source_locale
-    findings: list[Finding] = []
-    translation = loaded.translations.get(locale) if locale != source_locale else None
-    missing_fields: list[str] = []
+    resolved, findings = resolve(catalog, loaded, locale)
 
-    def pick(path: tuple, source_value: str | None, translated: str | None) -> Text | None:
-        if source_value is None and translated is None:
-            return None
-        if locale == source_locale or translated is None:
-            if locale != source_locale and source_value is not None:
-                missing_fields.append(dotted(path))
-            line, column = loaded.marks(path)
-            return Text(source_value, loaded.source, line, column, dotted(path), source_locale)
-        line, column = translation.mark(path)
-        return Text(translated, translation.source, line, column, dotted(path), locale)
+    def text(key: str) -> Text | None:
+        return resolved[key].text if key in resolved else None
 
-    data = translation.data if translation else None
-    name = pick(("name",), product.name, data.name if data else None)
-    headline = pick(("card", "headline"), product.card.headline, data.card.headline if data else None)
-    message = pick(("card", "message"), product.card.message, data.card.message if data else None)
-    tips_tr = data.card.tips if data and len(data.card.tips) == len(product.card.tips) else None
-    if data and data.card.tips and tips_tr is None:
-        findings.append(_fallback_finding(
-            loaded, locale, "card.tips", translation.source,
-            f"expected {len(product.card.tips)} tips as in the source, got {len(data.card.tips)}; "
-            f"{product.sku} uses the {source_locale} tips"))
-    tips = [pick(("card", "tips", i), tip, tips_tr[i] if tips_tr else None)
-            for i, tip in enumerate(product.card.tips)]
-    image_alt = None
-    if product.images:
-        alts = data.image_alt if data and data.image_alt else None
-        if alts:
-            line, column = translation.mark(("image_alt", 0))
-            image_alt = Text(alts[0], translation.source, line, column, "image_alt[0]", locale)
-        else:
-            image_alt = pick(("images", 0, "alt"), product.images[0].alt, None)
-
-    if missing_fields:
-        where = translation.source if translation else f"locales/{locale}/{product.sku}.yaml"
-        if translation is None:
-            findings.append(_fallback_finding(
-                loaded, locale, None, where,
-                f"no {locale} translation file for {product.sku}; {', '.join(missing_fields)} "
-                f"use the {source_locale} text"))
-        else:
-            for field in missing_fields:
-                findings.append(_fallback_finding(
-                    loaded, locale, field, where,
-                    f"no {locale} translation of {product.sku}, using the {source_locale} text"))
+    name, headline, message = text("name"), text("card.headline"), text("card.message")
+    tips = [text(f"card.tips[{i}]") for i in range(len(product.card.tips))]
+    image_alt = text("images[0].alt")
 
     translations = translations_for(locale, catalog.root)
     if not has_builtin_wording(locale) and not (catalog.root / "locales" / gettext_dir(locale)).is_dir():
@@ -175,13 +111,6 @@ def localize(catalog: LoadedCatalog, loaded: LoadedProduct, locale: str,
         translations=translations,
     )
     return section, findings
-
-
-def _fallback_finding(loaded: LoadedProduct, locale: str, field: str | None, where: str,
-                      message: str) -> Finding:
-    return Finding(code="i18n.fallback", severity=Severity.WARNING, category="fallback",
-                   action="fallback", source=where, field=field, sku=loaded.product.sku,
-                   locale=locale, message=message)
 
 
 def _builtin(translations: NullTranslations, locale: str, msgid: str, **values: str) -> Text:

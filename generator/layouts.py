@@ -37,6 +37,11 @@ class Layout(Strict):
     pages: Annotated[int, Field(ge=1)] = Field(2, description="Exact page count (2 for a card).")
     multi_language: bool = Field(False, description="All locales on one document.")
     max_locales: Annotated[int, Field(ge=1)] = Field(1, description="Most locales on one document.")
+    max_lines: dict[str, Annotated[int, Field(ge=1)]] = Field(
+        default_factory=dict,
+        description="Most lines a text field may take, by field path ('card.tips' covers every "
+        "tip); the fit check measures them on the rendered card.",
+    )
     options: dict[str, bool | int | float | str] = Field(
         default_factory=dict, description="Switches the templates read, e.g. show_tips: false."
     )

@@ -49,7 +49,9 @@ class DocumentRecord:
             record.status = "failed"
         return record
 
-    def complete(self, result: RenderResult) -> None:
+    def complete(self, result: RenderResult, fit: list[Finding] = ()) -> None:
+        """Record the render: its problems, the fit findings, pages, hash and size."""
+        self.findings += fit
         for code, severity, message in result.problems:
             # ``compliance.pdf.<category>`` from the PDF gate, ``render.*`` otherwise.
             category = code.rsplit(".", 1)[-1] if code.startswith("compliance.") else "render"

@@ -107,6 +107,12 @@ Gtin = Annotated[str, AfterValidator(_check_gtin)]
 NonEmpty = Annotated[str, Field(min_length=1)]
 
 
+def translate(max_chars: int, purpose: str) -> dict:
+    """Marks a text field as translatable: translators see ``purpose`` and ``max_chars`` in
+    their catalogs (the fit check on the rendered card is what decides)."""
+    return {"translate": {"max_chars": max_chars, "purpose": purpose}}
+
+
 class Strict(BaseModel):
     """Base of every catalog model: unknown keys are errors."""
 
@@ -224,6 +230,17 @@ class Brand(Strict):
         default_factory=list,
         description="Phrases the compliance check lets through, each with the reason (reported as allowed).",
     )
+    fallbacks: dict[LocaleCode, list[LocaleCode]] = Field(
+        default_factory=dict,
+        description="Locales to try, in order, before the source locale when a text has no "
+        "current translation, e.g. {pt-BR: [pt-PT]}. Without an entry a regional locale falls "
+        "back to its language (de-AT -> de) when the brand sells in it.",
+    )
+    stale_translations: Literal["fallback", "keep"] = Field(
+        "fallback",
+        description="A translation whose source text has changed since (fuzzy): 'fallback' uses "
+        "the next locale of the chain, 'keep' prints it anyway; both warn.",
+    )
 
 
 # --- product file -----------------------------------------------------------------------
@@ -243,7 +260,8 @@ class Image(Strict):
     """A picture of the product, inside the catalog."""
 
     file: RelPath = Field(description="Image file (SVG, PNG or JPEG) relative to the catalog.")
-    alt: NonEmpty = Field(description="Alternative text (source locale).")
+    alt: NonEmpty = Field(description="Alternative text (source locale).", json_schema_extra=translate(
+        150, "Alternative text of the product picture (read by screen readers, kept in the PDF)"))
 
 
 class Document(Strict):
@@ -262,10 +280,16 @@ class CardText(Strict):
     """Texts of the after-sales card in the source locale. Left out, ``headline`` and
     ``message`` use insertgen's built-in contact-first wording."""
 
-    headline: str | None = Field(None, description="Front headline, e.g. a thank-you line.")
-    message: str | None = Field(None, description="Front paragraph inviting the buyer to contact you first.")
+    headline: str | None = Field(
+        None, description="Front headline, e.g. a thank-you line.",
+        json_schema_extra=translate(80, "Card front: the headline, a thank-you line"))
+    message: str | None = Field(
+        None, description="Front paragraph inviting the buyer to contact you first.",
+        json_schema_extra=translate(300, "Card front: the paragraph inviting the buyer to contact "
+                                         "the seller first when anything is wrong"))
     tips: list[NonEmpty] = Field(
-        default_factory=list, max_length=4, description="Up to four short usage tips (back)."
+        default_factory=list, max_length=4, description="Up to four short usage tips (back).",
+        json_schema_extra=translate(120, "Card back: one short usage tip"),
     )
 
 
@@ -275,7 +299,9 @@ class Product(Strict):
     sku: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")] = Field(
         description="Stock keeping unit; used in file names."
     )
-    name: NonEmpty = Field(description="Product name as printed (source locale).")
+    name: NonEmpty = Field(description="Product name as printed (source locale).",
+                           json_schema_extra=translate(60, "Product name, printed in the headline "
+                                                           "and the imprint"))
     model: NonEmpty = Field(description="Model designation (never translated).")
     identifiers: Identifiers = Field(default_factory=Identifiers, description="GTIN, ASIN, MPN.")
     images: list[Image] = Field(

@@ -20,6 +20,7 @@ from urllib.parse import unquote, urlsplit
 import pydyf
 import pypdfium2 as pdfium
 from weasyprint import CSS, HTML
+from weasyprint.formatting_structure.boxes import LineBox
 from weasyprint.logger import LOGGER as WEASYPRINT_LOGGER
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
@@ -63,6 +64,8 @@ class RenderJob:
     bleed_mm: float
     #: ``None`` skips the gate (benchmarks measure its cost that way).
     gate: Gate | None = None
+    #: ``(field prefix, most lines)`` from the layout.
+    max_lines: tuple[tuple[str, int], ...] = ()
 
 
 @dataclasses.dataclass
@@ -74,6 +77,38 @@ class RenderResult:
     size: int = 0
     #: ``(code, severity, message)`` triples; turned into findings by the build.
     problems: list[tuple[str, str, str]] = dataclasses.field(default_factory=list)
+    #: Sides whose content runs past their safe zone: ``(side, mm)``.
+    overflow: list[tuple[str, float]] = dataclasses.field(default_factory=list)
+    #: Every text field measured on the rendered pages.
+    fields: list[FieldFit] = dataclasses.field(default_factory=list)
+    #: Fields with more lines than the layout allows, and the limit.
+    too_many_lines: list[tuple[FieldFit, int]] = dataclasses.field(default_factory=list)
+
+    @property
+    def fits(self) -> bool:
+        return not self.overflow and not self.too_many_lines
+
+
+@dataclasses.dataclass(frozen=True)
+class FieldFit:
+    """One printed text field as laid out: its box and its lines."""
+
+    #: Field path, e.g. ``card.tips[1]``.
+    field: str
+    #: Locale the text is written in.
+    locale: str
+    #: The ``data-fit`` side it sits on (``front``, ``back``).
+    side: str
+    height_mm: float
+    lines: int
+
+
+def line_limit(field: str, max_lines: tuple[tuple[str, int], ...]) -> int | None:
+    """The layout's line limit for ``field`` (``card.tips`` covers ``card.tips[2]``)."""
+    for prefix, limit in max_lines:
+        if field == prefix or field.startswith(prefix + "["):
+            return limit
+    return None
 
 
 class ConfinedFetcher(URLFetcher):
@@ -163,11 +198,9 @@ class Renderer:
                                         "missing: install it (see `insertgen doctor`)"))
                 continue
             result.problems.append(("render.weasyprint", "warning", f"WeasyPrint: {message}"))
-        for side, overflow_mm in measure_overflow(document):
-            result.problems.append((
-                "render.overflow", "error",
-                f"the {side} side overflows its safe zone by {overflow_mm:.1f} mm: shorten the "
-                "texts of this locale or use a larger layout"))
+        result.overflow, result.fields = measure_fit(document)
+        result.too_many_lines = [(f, limit) for f in result.fields
+                                 if (limit := line_limit(f.field, job.max_lines)) and f.lines > limit]
         if result.pages != job.expected_pages:
             result.problems.append((
                 "render.overflow", "error",
@@ -175,7 +208,8 @@ class Renderer:
                 "the card; shorten the texts of this locale or use a larger layout"))
         if job.gate is not None and not any(sev == "error" for _, sev, _ in result.problems):
             result.problems += gate_problems(pdf, job.gate)
-        if any(severity == "error" for _, severity, _ in result.problems):
+        if result.overflow or result.too_many_lines or \
+                any(severity == "error" for _, severity, _ in result.problems):
             return result
         write_atomically(Path(job.out_path), pdf)
         result.ok = True
@@ -233,9 +267,11 @@ def gate_problems(pdf: bytes, gate: Gate) -> list[tuple[str, str, str]]:
 MM_PER_PX = 25.4 / 96
 
 
-def measure_overflow(document) -> list[tuple[str, float]]:
-    """``(name, mm)`` for every ``data-fit`` box whose content runs past its bottom edge."""
-    found: dict[tuple[int, str], float] = {}
+def measure_fit(document) -> tuple[list[tuple[str, float]], list[FieldFit]]:
+    """Sides (``data-fit`` boxes) whose content runs past their bottom edge, with the overflow
+    in millimetres, and every text field (``data-field`` boxes) with its height and lines."""
+    overflow: dict[tuple[int, str], float] = {}
+    fields: list[FieldFit] = []
     for number, page in enumerate(document.pages):
         for box in _descendants(page._page_box):
             element = getattr(box, "element", None)
@@ -247,8 +283,24 @@ def measure_overflow(document) -> list[tuple[str, float]]:
                           for child in _descendants(box) if child is not box), default=limit)
             if bottom - limit > 0.5:  # half a CSS pixel: rounding, not overflow
                 key = (number, name)
-                found[key] = max(found.get(key, 0.0), (bottom - limit) * MM_PER_PX)
-    return [(name, mm) for (_, name), mm in found.items()]
+                overflow[key] = max(overflow.get(key, 0.0), (bottom - limit) * MM_PER_PX)
+            fields += _fields(box, name)
+    return [(name, mm) for (_, name), mm in overflow.items()], fields
+
+
+def _fields(side, name: str) -> list[FieldFit]:
+    out = []
+    seen: set[int] = set()
+    for box in _descendants(side):  # outer boxes first: one measure per element
+        element = getattr(box, "element", None)
+        if element is None or id(element) in seen or not element.get("data-field") \
+                or isinstance(box, LineBox) or not hasattr(box, "children"):
+            continue
+        seen.add(id(element))
+        lines = sum(1 for child in _descendants(box) if isinstance(child, LineBox))
+        out.append(FieldFit(element.get("data-field"), element.get("data-locale", ""), name,
+                            round(box.border_height() * MM_PER_PX, 2), lines))
+    return out
 
 
 def _descendants(box):

@@ -54,6 +54,15 @@ def isolate_ltr(value: Any) -> Markup:
     return Markup("\u2066") + escape(str(value)) + Markup("\u2069")
 
 
+def fit_attributes(text: Any) -> Markup:
+    """``data-field`` and ``data-locale`` on the element that prints ``text``: the PDF stage
+    measures each field's box, so an overflow names the field and the translator's line."""
+    field, locale = getattr(text, "field", None), getattr(text, "locale", None)
+    if not field:
+        return Markup("")
+    return Markup(' data-field="{}" data-locale="{}"').format(field, locale or "")
+
+
 def gettext_functions(translations: NullTranslations) -> tuple:
     """``gettext`` and ``ngettext`` for templates: translations are escaped, then formatted."""
 
@@ -127,6 +136,7 @@ def build_context(catalog: LoadedCatalog, loaded: LoadedProduct, layout: Resolve
         "profile": profile,
         "options": spec.options,
         "build_date": build_date(),
+        "fit": fit_attributes,
         "_": gettext,
         "gettext": gettext,
         "ngettext": ngettext,

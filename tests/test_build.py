@@ -53,5 +53,5 @@ def test_fallback_warning_names_product_locale_and_field(built):
     assert fallbacks and fallbacks[0]["sku"] == "TS-FAN"
     assert fallbacks[0]["message"] == (
         "no fr translation file for TS-FAN; name, card.tips[0], card.tips[1] use the en text")
-    assert ("locales/fr/TS-FAN.yaml: no fr translation file for TS-FAN; name, card.tips[0], "
+    assert ("locales/fr/TS-FAN.po: no fr translation file for TS-FAN; name, card.tips[0], "
             "card.tips[1] use the en text [warning]") in result.stderr

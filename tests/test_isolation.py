@@ -21,7 +21,7 @@ def manifest(out):
 
 
 def test_missing_glyph_fails_that_document_only(catalog, tmp_path):
-    path = catalog / "locales" / "de" / "TS-FAN.yaml"
+    path = catalog / "locales" / "de" / "TS-FAN.po"
     path.write_text(path.read_text().replace("trockenen Tuch", "trockenen Tuch \U0001F32C"))
     out = tmp_path / "out"
     result = run_cli("build", catalog, "--out", out, "--product", "TS-FAN",
@@ -35,7 +35,7 @@ def test_missing_glyph_fails_that_document_only(catalog, tmp_path):
     assert glyph[0]["message"] == (
         "TS-FAN: de: card.tips[0]: expected characters the fonts Noto Sans can draw, got "
         "'\U0001F32C' (U+1F32C WIND BLOWING FACE) which none of them has")
-    assert glyph[0]["source"] == "locales/de/TS-FAN.yaml" and glyph[0]["line"] == 4
+    assert glyph[0]["source"] == "locales/de/TS-FAN.po" and glyph[0]["line"] == 24
     assert docs["TS-FAN/TS-FAN_card-a6_en.pdf"]["status"] == "ok"
     assert docs["TS-FAN/TS-FAN_card-eu-multi_en-de-fr-it-es.pdf"]["status"] == "failed"
     assert "built 1 of 3 documents, 2 failed" in result.stderr
@@ -72,8 +72,17 @@ def test_overflowing_text_fails_with_its_measure(catalog, tmp_path):
     assert result.returncode == 1
     small = manifest(out)["TS-CLK/TS-CLK_card-85x55_en.pdf"]
     assert small["status"] == "failed"
-    overflow = [f for f in small["findings"] if f["code"] == "render.overflow"]
-    assert overflow and overflow[0]["message"].startswith("the front side overflows its safe zone by ")
+    [overflow] = [f for f in small["findings"] if f["code"] == "fit.overflow"]
+    assert (overflow["source"], overflow["line"], overflow["field"]) == ("products/clock.yaml", 17,
+                                                                        "card.headline")
+    assert overflow["message"].startswith("the front side of TS-CLK/TS-CLK_card-85x55_en.pdf "
+                                          "overflows its safe zone by ")
+    assert 3 < overflow["overflow_mm"] < 6 and overflow["lines"] == 8
+    # The A6 card has room, but not for a headline of twelve lines.
+    a6 = manifest(out)["TS-CLK/TS-CLK_email_en.pdf"]
+    [lines] = [f for f in a6["findings"] if f["code"] == "fit.lines"]
+    assert lines["message"] == ("expected at most 3 lines for card.headline on "
+                                "TS-CLK/TS-CLK_email_en.pdf, got 12: shorten this en text")
 
 
 def test_same_input_gives_identical_bytes(catalog, tmp_path):

@@ -17,6 +17,7 @@ def test_broken_brand_reports_every_problem(tmp_path):
         "brand.yaml:1:1: colors: expected a value (this field is required), got nothing",
         "brand.yaml:2:1: colours: expected one of the keys name, logo, colors, source_locale, "
         "locales, marketplaces, manufacturer, profile, output_intent, compliance_profile, allow, "
+        "fallbacks, stale_translations, "
         "got unknown key 'colours' (did you mean 'colors'?)",
         'brand.yaml:11:12: marketplaces.amazon-de.support.url: expected an https:// URL, got '
         '"http://support.example/{sku}"',
