@@ -210,16 +210,21 @@ def load_pack(path: Path) -> Pack:
     words = spec.boundaries == "words"
     raw_terms = {name: "|".join(f"(?:{alt})" for alt in alts) for name, alts in spec.terms.items()}
 
-    def expand(source: str, where: str) -> str:
+    def expand(source: str, where: str, seen: tuple[str, ...] = ()) -> str:
+        """``{name}`` replaced by the term's alternatives, terms inside terms included."""
         def replace(match: re.Match) -> str:
             name = match.group(1)
             if name not in raw_terms:
                 raise RulePackError(f"{path}: {where}: expected a defined term, got {{{name}}}")
-            return _wrap(raw_terms[name], words)
+            if name in seen:
+                raise RulePackError(f"{path}: {where}: expected terms that do not refer to "
+                                    f"themselves, got {{{name}}} inside {{{seen[-1]}}}")
+            return _wrap(expand(raw_terms[name], where, (*seen, name)), words)
 
         return _TERM_REF.sub(replace, source)
 
-    terms = {name: _compile(_wrap(expand(raw, f"terms.{name}"), words), f"{path}: terms.{name}")
+    terms = {name: _compile(_wrap(expand(raw, f"terms.{name}", (name,)), words),
+                            f"{path}: terms.{name}")
              for name, raw in raw_terms.items()}
     innocent = None
     if spec.innocent:
@@ -548,10 +553,15 @@ def _spans(expressions: Iterable[Expr], text: str) -> list[tuple[int, int]]:
 
 
 def _masked(text: str, patterns: list[re.Pattern | None]) -> str:
-    for pattern in patterns:
-        if pattern is not None:
-            text = pattern.sub(lambda m: "\x00" * len(m.group(0)), text)
-    return text
+    """``text`` with every match of every pattern blanked out. Each pattern looks at the
+    original text, so one innocent phrase never hides part of another."""
+    spans = [m.span() for p in patterns if p is not None for m in p.finditer(text) if m.end() > m.start()]
+    if not spans:
+        return text
+    chars = list(text)
+    for start, end in spans:
+        chars[start:end] = "\x00" * (end - start)
+    return "".join(chars)
 
 
 def _cooccur(a_start: int, a_end: int, others: list[list[tuple[int, int]]], s_start: int,

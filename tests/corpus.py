@@ -1,6 +1,7 @@
 """The labelled compliance corpora: a development set the rules are tuned on
 (``compliance_corpus/dev/<lang>.tsv`` and the former blind sets ``blind*.tsv``) and a held-out
-set never used for tuning (``compliance_corpus/heldout.tsv``). Shared by the tests and ``benchmarks/compliance.py``."""
+set never used for tuning (``compliance_corpus/heldout.tsv``). Shared by the tests and
+``benchmarks/compliance.py``."""
 
 from __future__ import annotations
 
@@ -33,10 +34,11 @@ def read(paths: Iterable[Path]) -> list[Example]:
 
 
 def dev() -> list[Example]:
-    """The development set: one file per language, plus ``blind.tsv`` and ``blind2.tsv``, each
+    """The development set: one file per language, plus the three former blind sets ``blind*.tsv``, each
     written without seeing the rules, measured once as a held-out set (the figures are in
     their first line) and then joined the development set."""
-    return read(sorted((CORPUS / "dev").glob("*.tsv")) + [CORPUS / "blind.tsv", CORPUS / "blind2.tsv"])
+    return read(sorted((CORPUS / "dev").glob("*.tsv"))
+                + [CORPUS / name for name in ("blind.tsv", "blind2.tsv", "blind3.tsv")])
 
 
 def heldout() -> list[Example]:
