@@ -90,6 +90,9 @@ def run_build(options: BuildOptions) -> BuildResult:
     started = time.monotonic()
     catalog = load_catalog(options.catalog, partial=True)
     catalog_findings = list(catalog.findings)
+    report = _Reporter(0, options.quiet)
+    for finding in catalog_findings:  # first, so a --product left out says why
+        report.finding(finding)
     plans = plan(catalog, options)
     by_path = {p.path: p for p in plans}
     # Manifest order is plan order, whatever order the documents finish in.
@@ -112,9 +115,7 @@ def run_build(options: BuildOptions) -> BuildResult:
     # The workers fork with the rule packs of every planned locale already compiled.
     for locale in sorted({locale for p in plans for locale in p.locales}):
         checker(locale)
-    report = _Reporter(len(plans), options.quiet)
-    for finding in catalog_findings:
-        report.finding(finding)
+    report.start(len(plans))
     for result in render_all(jobs(), options.jobs, len(plans)):
         while failed_early:
             report.done(failed_early.pop(0))
@@ -305,7 +306,11 @@ class _Reporter:
         self.total = total
         self.bar = None
         self.seen: set[str] = set()
-        if not quiet and sys.stderr.isatty() and total:
+
+    def start(self, total: int) -> None:
+        """The progress bar (on a terminal) for ``total`` documents."""
+        self.total = total
+        if not self.quiet and sys.stderr.isatty() and total:
             from tqdm import tqdm
 
             self.bar = tqdm(total=total, unit="doc", file=sys.stderr, leave=False)

@@ -346,3 +346,26 @@ def i18n_import(catalog: Path, file: Path) -> None:
         click.echo(f"wrote   {path}")
     for path in result.unchanged:
         click.echo(f"checked {path}: unchanged")
+
+
+@i18n.command("status")
+@CATALOG_ARG
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "html"]), default="text",
+              show_default=True)
+@click.option("--no-fit", is_flag=True, help="Do not lay the cards out to measure the fit (faster).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Worker processes for the fit (default: number of cores).")
+def i18n_status(catalog: Path, fmt: str, no_fit: bool, jobs: int | None) -> None:
+    """Product x locale matrix: translated, fuzzy, missing, failing checks, overflowing."""
+    from generator.status import format_html, format_json, format_text, translation_status
+
+    loaded = _load_for_i18n(catalog)
+    if loaded is None:
+        fail(InsertgenError(f"{catalog}: expected a catalog folder with brand.yaml"))
+    status = translation_status(loaded, fit=not no_fit, jobs=jobs)
+    if fmt == "json":
+        click.echo(format_json(status))
+    elif fmt == "html":
+        click.echo(format_html(status, f"{loaded.brand.name}: translation status"))
+    else:
+        click.echo(format_text(status))

@@ -29,7 +29,7 @@ from generator.findings import Finding, Severity
 from generator.i18n import DOMAIN, babel_locale, gettext_dir
 from generator.pofile import Entry, PoFile, PoSyntaxError, format_po, read, write_if_changed
 from generator.translation_checks import CHECKS, plural_problem, protected_terms
-from generator.translations import LOCALES_DIR, Unit, po_display, units
+from generator.translations import LOCALES_DIR, Unit, fallback_chain, po_display, units
 
 
 @dataclasses.dataclass
@@ -111,9 +111,11 @@ def merge_product(existing: PoFile | None, template: list[Entry], header: str,
 
 
 def target_locales(catalog: LoadedCatalog, loaded: LoadedProduct) -> list[str]:
-    """Locales a product needs translations for: its documents' and any with a file already."""
+    """Locales a product needs translations for: its documents', the locales they fall back
+    to (``pt`` for ``pt-BR``), and any with a file already."""
     source = catalog.brand.source_locale
-    wanted = {loc for doc in loaded.product.documents for loc in doc.locales} | set(loaded.translations)
+    printed = {loc for doc in loaded.product.documents for loc in doc.locales}
+    wanted = {c for loc in printed for c in fallback_chain(catalog.brand, loc)} | set(loaded.translations)
     return [loc for loc in catalog.brand.locales if loc in wanted and loc != source]
 
 

@@ -66,6 +66,8 @@ class RenderJob:
     gate: Gate | None = None
     #: ``(field prefix, most lines)`` from the layout.
     max_lines: tuple[tuple[str, int], ...] = ()
+    #: ``False`` lays the document out and measures it, without writing a PDF.
+    write: bool = True
 
 
 @dataclasses.dataclass
@@ -101,6 +103,10 @@ class FieldFit:
     side: str
     height_mm: float
     lines: int
+
+
+def _too_many_lines(fields: list[FieldFit], max_lines) -> list[tuple[FieldFit, int]]:
+    return [(f, limit) for f in fields if (limit := line_limit(f.field, max_lines)) and f.lines > limit]
 
 
 def line_limit(field: str, max_lines: tuple[tuple[str, int], ...]) -> int | None:
@@ -177,6 +183,11 @@ class Renderer:
                 stylesheets=[stylesheet], font_config=self.font_config,
                 color_profiles=dict(profiles), pdf_variant=job.pdf_variant)
             result.pages = len(document.pages)
+            if not job.write:  # measuring only (``insertgen i18n status``)
+                result.overflow, result.fields = measure_fit(document)
+                result.too_many_lines = _too_many_lines(result.fields, job.max_lines)
+                result.ok = result.fits
+                return result
             seed = hashlib.sha256((job.html + job.css + str(job.pdf_variant)).encode()).digest()
             pdf = document.write_pdf(
                 pdf_variant=job.pdf_variant,
@@ -199,8 +210,7 @@ class Renderer:
                 continue
             result.problems.append(("render.weasyprint", "warning", f"WeasyPrint: {message}"))
         result.overflow, result.fields = measure_fit(document)
-        result.too_many_lines = [(f, limit) for f in result.fields
-                                 if (limit := line_limit(f.field, job.max_lines)) and f.lines > limit]
+        result.too_many_lines = _too_many_lines(result.fields, job.max_lines)
         if result.pages != job.expected_pages:
             result.problems.append((
                 "render.overflow", "error",

@@ -147,6 +147,8 @@ def parse(text: str) -> PoFile:
         current.setdefault("start", number)
         current["obsolete"] = obsolete
         value = _unquote(rest, number)
+        if keyword.startswith("msgstr"):
+            current.setdefault("msgstr_line", number)
         if keyword.startswith("msgstr["):
             plurals = current.setdefault("plurals", [])
             position = int(index)
@@ -157,8 +159,6 @@ def parse(text: str) -> PoFile:
         else:
             if keyword == "msgid":
                 current["line"] = number
-            if keyword == "msgstr":
-                current["msgstr_line"] = number
             current[keyword] = value
             field = (keyword, None)
     finish()
@@ -205,7 +205,7 @@ def _quote(text: str) -> str:
 
 def _string(keyword: str, text: str, prefix: str = "") -> list[str]:
     """``keyword "text"``; a text with line breaks is split after each, gettext style."""
-    if "\n" not in text.rstrip("\n"):
+    if "\n" not in text:
         return [f"{prefix}{keyword} {_quote(text)}"]
     pieces = [p for p in re.split(r"(?<=\n)", text) if p]
     return [f'{prefix}{keyword} ""'] + [f"{prefix}{_quote(p)}" for p in pieces]

@@ -10,13 +10,15 @@ from __future__ import annotations
 import dataclasses
 import functools
 import os
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from babel.numbers import format_decimal
+from babel.dates import format_date
+from babel.numbers import format_currency, format_decimal
 from babel.support import NullTranslations
-from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
+from babel.units import format_unit
+from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, pass_context
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 
@@ -44,8 +46,57 @@ def environment(catalog_root: Path | None) -> SandboxedEnvironment:
         lstrip_blocks=True,
     )
     env.filters["ltr"] = isolate_ltr
-    env.filters["decimal"] = lambda value, locale="en": format_decimal(value, locale=babel_locale(locale))
+    env.filters.update(FORMAT_FILTERS)
     return env
+
+
+# --- locale-aware formatting (Babel, CLDR data) ---------------------------------------------
+
+
+def _locale(context, locale: str | None):
+    """The locale a filter formats for: the one given, else the template's section."""
+    if locale is None:
+        section = context.get("s") or context.get("section")
+        locale = getattr(section, "locale", None) or "en"
+    return babel_locale(locale)
+
+
+@pass_context
+def number_filter(context, value, locale: str | None = None, digits: int | None = None) -> str:
+    """``{{ 1.7|number }}`` -> ``1,7`` in de and fr."""
+    pattern = None if digits is None else "#,##0." + "0" * digits if digits else "#,##0"
+    return format_decimal(value, format=pattern, locale=_locale(context, locale))
+
+
+@pass_context
+def unit_filter(context, value, unit: str, locale: str | None = None, length: str = "short") -> str:
+    """``{{ 1.7|unit("volume-liter") }}`` -> ``1,7 l`` in de (CLDR unit ids)."""
+    return format_unit(value, unit, length=length, locale=_locale(context, locale))
+
+
+@pass_context
+def currency_filter(context, value, currency: str, locale: str | None = None) -> str:
+    """``{{ 19.99|currency("EUR") }}`` -> ``19,99 €`` in de."""
+    return format_currency(value, currency, locale=_locale(context, locale))
+
+
+@pass_context
+def date_filter(context, value, style: str = "long", locale: str | None = None) -> str:
+    """``{{ date|date }}`` -> ``24. November 2026`` in de; a ``YYYY-MM-DD`` string works too."""
+    if isinstance(value, str):
+        value = date.fromisoformat(value)
+    return format_date(value, style, locale=_locale(context, locale))
+
+
+@pass_context
+def language_filter(context, code: str, locale: str | None = None) -> str:
+    """``{{ "de"|language }}`` -> ``Deutsch``; ``{{ "de"|language("fr") }}`` -> ``allemand``."""
+    target = babel_locale(code)
+    return target.get_display_name(_locale(context, locale) if locale else target) or code
+
+
+FORMAT_FILTERS = {"number": number_filter, "decimal": number_filter, "unit": unit_filter,
+                  "currency": currency_filter, "date": date_filter, "language": language_filter}
 
 
 def isolate_ltr(value: Any) -> Markup:
