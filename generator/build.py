@@ -140,6 +140,8 @@ class CheckResult:
     findings: list[Finding]
     documents: int
     exit_code: int
+    #: Translation status without the fit (``insertgen i18n status`` lays the cards out).
+    translations: dict | None = None
 
 
 def run_check(options: BuildOptions) -> CheckResult:
@@ -165,7 +167,10 @@ def run_check(options: BuildOptions) -> CheckResult:
     code = 2 if has_errors(catalog.findings) else 1 if has_errors(findings) else 0
     if code == 0 and options.strict and has_warnings(findings):
         code = 1
-    return CheckResult(findings, len(plans), code)
+    from generator.status import translation_status
+
+    status = translation_status(catalog, fit=False).to_dict()
+    return CheckResult(findings, len(plans), code, status)
 
 
 def exit_code(documents: list[DocumentRecord], catalog_findings: list[Finding], strict: bool) -> int:

@@ -145,7 +145,8 @@ def check(catalog: Path, fmt: str, products: tuple[str, ...], locales: tuple[str
         fail(error)
     if fmt == "json":
         click.echo(json.dumps({"documents": result.documents, "exit_code": result.exit_code,
-                               "findings": [f.to_dict() for f in sorted(result.findings, key=sort_key)]},
+                               "findings": [f.to_dict() for f in sorted(result.findings, key=sort_key)],
+                               "translations": result.translations},
                               indent=2, ensure_ascii=False))
     elif fmt == "sarif":
         click.echo(json.dumps(to_sarif(result.findings, root=catalog, version=__version__),
@@ -157,6 +158,14 @@ def check(catalog: Path, fmt: str, products: tuple[str, ...], locales: tuple[str
         removed = sum(f.action == "removed" for f in result.findings)
         click.echo(f"{catalog}: {result.documents} document(s) checked, {errors} error(s), "
                    f"{warnings} warning(s), {removed} sentence(s) the build removes", err=True)
+        if result.translations:
+            totals = result.translations["totals"]
+            done = sum(c["translated"] for c in totals.values())
+            total = sum(c["total"] for c in totals.values())
+            left = {n: sum(c[n] for c in totals.values()) for n in ("fuzzy", "missing", "failing")}
+            click.echo(f"translations: {done}/{total} current"
+                       + "".join(f", {v} {n}" for n, v in left.items() if v)
+                       + " (`insertgen i18n status` for the matrix and the fit)", err=True)
     sys.exit(result.exit_code)
 
 
