@@ -50,17 +50,20 @@ def show_misses(scores: dict) -> None:
 
 
 def throughput(examples, megabytes: float) -> None:
-    lines = [e.text for e in examples]
     rng = random.Random(7)
     body, size = [], 0
+    text_lang = {}
     while size < megabytes * 1_000_000:
-        line = rng.choice(lines)
+        example = rng.choice(examples)
+        # A running number keeps every line distinct: the engine remembers texts it has seen,
+        # which a seller's draft would not repeat.
+        line = f"{example.text} [{len(body)}]"
+        text_lang[line] = example.lang
         body.append(line)
         size += len(line.encode()) + 1
     # Mixed languages in one file: each line is scanned with one language's packs, so the
     # file is split by language the way a seller would vet a draft per language.
     by_lang: dict[str, list[str]] = {}
-    text_lang = {e.text: e.lang for e in examples}
     for line in body:
         by_lang.setdefault(text_lang[line], []).append(line)
     start = time.perf_counter()

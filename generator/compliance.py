@@ -87,17 +87,30 @@ class RulePackError(Exception):
 # --- compiled packs -------------------------------------------------------------------------
 
 _TERM_REF = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
+#: libyaml's loader when PyYAML has it (ten times faster on the packs), else the Python one.
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 FLAGS = re.IGNORECASE | re.UNICODE
 
 
 @dataclasses.dataclass(frozen=True)
 class Expr:
-    """A compiled expression and the literal pieces (case-folded) one of which every match
-    contains: a text holding none of them is skipped without running the expression, which
-    is what makes scanning fast, since most texts hold no review word at all."""
+    """An expression and the literal pieces (case-folded) one of which every match contains:
+    a text holding none of them is skipped without running the expression, which is what makes
+    scanning fast, since most texts hold no review word at all. The expression is compiled the
+    first time a text could match it (most never need to be, and compiling is the slow part of
+    loading a pack)."""
 
-    regex: re.Pattern
+    source: str
     needles: tuple[str, ...] | None
+    where: str
+
+    @functools.cached_property
+    def regex(self) -> re.Pattern:
+        try:
+            return re.compile(self.source, FLAGS)
+        except re.error as error:
+            raise RulePackError(f"{self.where}: expected a regular expression, got "
+                                f"{self.source!r} ({error})") from None
 
     def could_match(self, folded: str) -> bool:
         return self.needles is None or any(needle in folded for needle in self.needles)
@@ -112,16 +125,10 @@ def fold(text: str) -> str:
     return text.lower().translate(_FOLD)
 
 
-def _needles(pattern: re.Pattern) -> tuple[str, ...] | None:
-    """Literal strings one of which every match of ``pattern`` contains, or ``None`` when no
-    useful set can be derived (then the expression always runs)."""
-    try:
-        from re import _constants as sre  # private modules, hence the guard
-        from re import _parser as parser
-
-        tree = parser.parse(pattern.pattern, pattern.flags)
-    except Exception:  # noqa: BLE001 - any failure only costs speed
-        return None
+def _needles(tree) -> tuple[str, ...] | None:
+    """Literal strings one of which every match of the parsed expression ``tree`` contains, or
+    ``None`` when no useful set can be derived (then the expression always runs)."""
+    from re import _constants as sre  # private module: a failure only costs speed
 
     def sequence(items) -> set[str] | None:
         options: list[set[str]] = []
@@ -185,12 +192,23 @@ class Pack:
 
 
 def _compile(source: str, where: str) -> Expr:
+    """The expression, checked (parsed) now and compiled when first needed."""
     try:
-        regex = re.compile(source, FLAGS)
-        return Expr(regex, _needles(regex))
+        from re import _parser as parser  # private module: parsing checks the syntax
+
+        tree = parser.parse(source, FLAGS)
     except re.error as error:
         raise RulePackError(f"{where}: expected a regular expression, got {source!r} ({error})") \
             from None
+    except Exception:  # noqa: BLE001 - no parser: compile at once, without needles
+        expr = Expr(source, None, where)
+        expr.regex  # noqa: B018 - compiling now reports a broken expression at load time
+        return expr
+    try:
+        needles = _needles(tree)
+    except Exception:  # noqa: BLE001 - an unexpected tree only costs speed
+        needles = None
+    return Expr(source, needles, where)
 
 
 def _wrap(alternatives: str, words: bool) -> str:
@@ -200,7 +218,7 @@ def _wrap(alternatives: str, words: bool) -> str:
 def load_pack(path: Path) -> Pack:
     """Read and compile one pack; every problem is a :class:`RulePackError` naming the file."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
         spec = PackSpec.model_validate(data)
     except (OSError, yaml.YAMLError) as error:
         raise RulePackError(f"{path}: expected a readable YAML rule pack, got {error}") from None
@@ -426,6 +444,8 @@ class Checker:
         if COMMON in available_packs(folder) and COMMON not in names:
             names.append(COMMON)
         self.packs = [pack(name, folder) for name in names]
+        #: Scans of texts already seen (a build checks the same wording in many documents).
+        self._seen: dict[tuple, Scan] = {}
 
     # A text is checked pack by pack on its normalised form; hits are collected over the whole
     # text once, then grouped by sentence. Masking the innocent phrases is the costly part, so
@@ -474,7 +494,16 @@ class Checker:
         return found
 
     def scan(self, text: str, *, profile: str = "strict", allow: Iterable[AllowEntry] = ()) -> Scan:
-        """Check ``text``; the offending sentences are removed from ``Scan.clean``."""
+        """Check ``text``; the offending sentences are removed from ``Scan.clean``. The result
+        is shared between calls with the same arguments: treat it as read-only."""
+        key = (text, profile, tuple(allow))
+        if key not in self._seen:
+            if len(self._seen) > 4096:
+                self._seen.clear()
+            self._seen[key] = self._scan(text, profile, key[2])
+        return self._seen[key]
+
+    def _scan(self, text: str, profile: str, allow: tuple[AllowEntry, ...]) -> Scan:
         norm, offsets = normalize(text)
         spans = sentences(norm)
 

@@ -8,7 +8,9 @@ the input so the same input gives byte-identical PDFs.
 
 from __future__ import annotations
 
+import ctypes
 import dataclasses
+import functools
 import hashlib
 import logging
 import os
@@ -153,10 +155,17 @@ class _Collect(logging.Handler):
 class Renderer:
     """A warm renderer: one font configuration and parsed stylesheets, reused per document."""
 
+    #: Parsed stylesheets kept (one per layout and print profile is the usual need).
+    STYLESHEETS = 16
+    #: Documents between two returns of freed memory to the system (glibc keeps it otherwise,
+    #: and a worker's memory would creep up over thousands of cards).
+    TRIM_EVERY = 8
+
     def __init__(self):
         self.font_config = FontConfiguration()
         #: Parsed stylesheets and the ``@color-profile`` rules each declared, by CSS digest.
         self._css: dict[str, tuple[CSS, dict]] = {}
+        self._rendered = 0
         self._log = _Collect()
         WEASYPRINT_LOGGER.addHandler(self._log)
         WEASYPRINT_LOGGER.setLevel(logging.WARNING)
@@ -164,6 +173,8 @@ class Renderer:
 
     def _stylesheet(self, job: RenderJob, fetcher: ConfinedFetcher) -> tuple[CSS, dict]:
         digest = hashlib.sha256(job.css.encode()).hexdigest()
+        if digest not in self._css and len(self._css) >= self.STYLESHEETS:
+            del self._css[next(iter(self._css))]  # the oldest
         if digest not in self._css:
             profiles: dict = {}
             css = CSS(string=job.css, base_url=Path(job.css_dir).as_uri() + "/",
@@ -172,6 +183,15 @@ class Renderer:
         return self._css[digest]
 
     def render(self, job: RenderJob) -> RenderResult:
+        """Render, check and write one document (the result says what went wrong)."""
+        try:
+            return self._render(job)
+        finally:
+            self._rendered += 1
+            if self._rendered % self.TRIM_EVERY == 0:
+                _release_memory()
+
+    def _render(self, job: RenderJob) -> RenderResult:
         result = RenderResult(job.key, ok=False)
         self._log.records.clear()
         fetcher = ConfinedFetcher(job.allowed)
@@ -226,6 +246,21 @@ class Renderer:
         result.sha256 = hashlib.sha256(pdf).hexdigest()
         result.size = len(pdf)
         return result
+
+
+@functools.cache
+def _libc():
+    try:
+        return ctypes.CDLL("libc.so.6")
+    except OSError:
+        return None
+
+
+def _release_memory() -> None:
+    """Hand freed heap memory back to the system (glibc only; elsewhere a no-op)."""
+    libc = _libc()
+    if libc is not None and hasattr(libc, "malloc_trim"):
+        libc.malloc_trim(0)
 
 
 # Line breaks inside CJK text carry no space; elsewhere a wrapped line continues after a space.

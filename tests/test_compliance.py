@@ -214,6 +214,10 @@ def test_every_language_has_a_pack():
     for code in languages():
         pack = load_pack(RULES / f"{code}.yaml")
         assert {r.category for r in pack.rules} >= set(CATEGORIES) - {"review_link"}, code
+        # Expressions compile when first needed: every one of them must compile.
+        for expr in [*pack.terms.values(), pack.innocent,
+                     *(e for rule in pack.rules for e in (*rule.patterns, *rule.exceptions))]:
+            assert expr is None or expr.regex.pattern == expr.source
 
 
 def test_a_new_language_needs_no_code_change(tmp_path):
