@@ -493,10 +493,14 @@ class Checker:
                 found.setdefault(index, []).append((rule, *span))
         return found
 
-    def scan(self, text: str, *, profile: str = "strict", allow: Iterable[AllowEntry] = ()) -> Scan:
+    def scan(self, text: str, *, profile: str = "strict", allow: Iterable[AllowEntry] = (),
+             remember: bool = True) -> Scan:
         """Check ``text``; the offending sentences are removed from ``Scan.clean``. The result
-        is shared between calls with the same arguments: treat it as read-only."""
+        is shared between calls with the same arguments: treat it as read-only. ``remember``
+        off for texts that will not come again (a PDF's whole text)."""
         key = (text, profile, tuple(allow))
+        if not remember:
+            return self._seen.get(key) or self._scan(text, profile, key[2])
         if key not in self._seen:
             if len(self._seen) > 4096:
                 self._seen.clear()

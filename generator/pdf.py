@@ -294,7 +294,8 @@ def gate_problems(pdf: bytes, gate: Gate) -> list[tuple[str, str, str]]:
     problems = []
     seen: set[str] = set()
     for locale in gate.locales:
-        for removal in checker(locale).scan(lines, profile=gate.profile, allow=gate.allow).removals:
+        scan = checker(locale).scan(lines, profile=gate.profile, allow=gate.allow, remember=False)
+        for removal in scan.removals:
             match = removal.primary
             start, end = max(removal.start, match.start - 50), min(removal.end, match.end + 50)
             sentence = ("..." if start > removal.start else "") + lines[start:end] + \
