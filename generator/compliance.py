@@ -112,8 +112,15 @@ class Expr:
             raise RulePackError(f"{self.where}: expected a regular expression, got "
                                 f"{self.source!r} ({error})") from None
 
+    @functools.cached_property
+    def _screen(self) -> re.Pattern | None:
+        """One search for any of the needles (faster than a test per needle from Python)."""
+        if self.needles is None:
+            return None
+        return re.compile("|".join(re.escape(n) for n in sorted(self.needles, key=len)))
+
     def could_match(self, folded: str) -> bool:
-        return self.needles is None or any(needle in folded for needle in self.needles)
+        return self._screen is None or self._screen.search(folded) is not None
 
 
 #: Case folding for the literal pre-check: what ``str.lower`` leaves apart but ``re``'s
