@@ -207,7 +207,8 @@ def plan(catalog: LoadedCatalog, options: BuildOptions) -> list[Planned]:
             if not wanted:
                 continue
             # A multi-language document is built whole when any of its locales is asked for.
-            groups = [doc.locales] if layout.spec.multi_language else [[loc] for loc in wanted]
+            whole = layout.spec.multi_language or doc.edition == "combined"
+            groups = [doc.locales] if whole else [[loc] for loc in wanted]
             for group in groups:
                 name = f"{product.sku}_{doc_id}_{'-'.join(group)}.pdf"
                 out.append(Planned(loaded, doc_id, layout, group, doc.marketplace, profile,
@@ -220,7 +221,8 @@ def prepare(catalog: LoadedCatalog, planned: Planned, out: Path) -> RenderJob | 
     marketplace = catalog.brand.marketplaces[planned.marketplace]
     sections: list[Section] = []
     for locale in planned.locales:
-        section, findings = localize(catalog, planned.loaded, locale, marketplace)
+        section, findings = localize(catalog, planned.loaded, locale, marketplace,
+                                     planned.layout.spec.kind)
         sections.append(section)
         planned.findings += findings
     url = support_url(planned.marketplace, marketplace, planned.loaded.product.sku, planned.locales[0])
@@ -236,6 +238,9 @@ def prepare(catalog: LoadedCatalog, planned: Planned, out: Path) -> RenderJob | 
     try:
         html = render_html(env, planned.layout, context)
         css = render_css(env, planned.layout, context)
+        spec = planned.layout.spec
+        notes = (env.get_template(f"{planned.layout.name}/{spec.notes_template}").render(context)
+                 if spec.notes_template and spec.page_multiple > 1 else None)
     except Exception as error:  # noqa: BLE001 - a template error fails this document only
         planned.findings.append(_template_finding(planned, error))
         return None
@@ -256,6 +261,8 @@ def prepare(catalog: LoadedCatalog, planned: Planned, out: Path) -> RenderJob | 
         marks=planned.profile.marks,
         bleed_mm=planned.layout.spec.bleed_mm if planned.profile.bleed else 0.0,
         max_lines=tuple(planned.layout.spec.max_lines.items()),
+        page_multiple=planned.layout.spec.page_multiple,
+        notes_html=notes,
         gate=Gate(tuple(planned.locales), compliance_profile(catalog, planned.marketplace),
                   allow_list(catalog),
                   checked_texts(catalog, planned.loaded, planned.marketplace, sections, url)),

@@ -17,6 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from generator import regulations
 from generator.findings import CatalogError, Finding, Severity, has_errors
 from generator.layouts import PROFILES, Layout, ResolvedLayout, available_layouts, layout_file
 from generator.models import Brand, Product, ProductTranslation
@@ -287,6 +288,7 @@ def _check_brand(root: Path, brand: Brand, src: YamlSource) -> list[Finding]:
         findings.append(src.finding(("source_locale",), f"expected one of the brand's locales "
                                     f"({', '.join(brand.locales)}), got \"{brand.source_locale}\"",
                                     code="catalog.locale"))
+    findings += regulations.check_brand(brand, src)
     return findings
 
 
@@ -318,6 +320,7 @@ def _check_product(root: Path, brand: Brand, product: Product, src: YamlSource,
     for index, image in enumerate(product.images):
         findings += _check_file(root, image.file, src, ("images", index, "file"), "an image file")
     markets = list(brand.marketplaces)
+    manuals: list[tuple[int, str]] = []
     for index, doc in enumerate(product.documents):
         here = ("documents", index)
         resolved = _resolve_layout(root, doc.layout, layouts, findings)
@@ -346,6 +349,19 @@ def _check_product(root: Path, brand: Brand, product: Product, src: YamlSource,
             findings.append(src.finding((*here, "locales"), f"expected at most "
                                         f"{resolved.spec.max_locales} locales for layout "
                                         f"{doc.layout}, got {len(doc.locales)}", code="catalog.locale"))
+        if resolved and resolved.spec.kind == "manual":
+            manuals.append((index, doc.marketplace))
+            if product.manual is None:
+                findings.append(src.finding((*here, "layout"), f"expected a `manual:` section in "
+                                            f"the product for the manual layout {doc.layout}, got "
+                                            "none", code="catalog.manual"))
+        elif doc.edition != "per-language":
+            findings.append(src.finding((*here, "edition"), f"expected per-language for the card "
+                                        f"layout {doc.layout} (combined is for manuals), got "
+                                        f"\"{doc.edition}\"", code="catalog.edition"))
+    if manuals:
+        findings += regulations.check_product(brand, product, src,
+                                              [(i, m) for i, m in manuals if m in brand.marketplaces])
     ids = [doc.id or doc.layout for doc in product.documents]
     for index, doc_id in enumerate(ids):
         if ids.index(doc_id) != index:

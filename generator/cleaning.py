@@ -48,19 +48,13 @@ def clean_sections(catalog: LoadedCatalog, loaded: LoadedProduct, marketplace: s
     sku = loaded.product.sku
     findings: list[Finding] = []
     for section in sections:
-        for name in ("name", "headline", "message", "image_alt"):
-            text = getattr(section, name)
-            if text is not None:
-                text.value, found = clean_text(text, section.locale, sku, profile, allow,
-                                               required=name in REQUIRED)
-                findings += found
-        kept = []
-        for tip in section.tips:
-            tip.value, found = clean_text(tip, section.locale, sku, profile, allow, required=False)
+        required = {id(getattr(section, name)) for name in REQUIRED}
+        for text in section.texts():
+            text.value, found = clean_text(text, section.locale, sku, profile, allow,
+                                           required=id(text) in required)
             findings += found
-            if tip.value:  # a tip left empty is dropped, not printed as an empty bullet
-                kept.append(tip)
-        section.tips = kept
+        # A tip (or any list item) left empty is dropped, not printed as an empty bullet.
+        section.tips = [tip for tip in section.tips if tip.value]
         cleaned, found = clean_wording(section.locale, catalog.root, profile, allow)
         findings += [_for_document(f, sku) for f in found]
         section.translations = CleanedTranslations(section.translations, cleaned)

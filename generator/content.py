@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from datetime import time
+from types import SimpleNamespace
 from typing import Any
 
 from babel.dates import format_time, get_day_names, get_timezone, get_timezone_name
@@ -20,7 +21,7 @@ from generator.catalog import LoadedCatalog, LoadedProduct
 from generator.findings import Finding, Severity
 from generator.fonts import css_family, font_stack
 from generator.i18n import babel_locale, gettext_dir, has_builtin_wording, translations_for
-from generator.models import DAY_NAMES, Marketplace
+from generator.models import DAY_NAMES, Manual, Marketplace
 from generator.translations import Text, resolve
 
 
@@ -59,23 +60,35 @@ class Section:
     #: Opening hours, formatted for the locale, one line per entry.
     hours: list[str]
     translations: NullTranslations
+    #: Every translatable product text by field path (``manual.safety[0].text``), the card's
+    #: included; the cleaning stage empties what it strips.
+    units: dict[str, Text] = dataclasses.field(default_factory=dict)
     #: Template functions set by the HTML stage (escaping gettext / ngettext).
     gettext: Any = None
     ngettext: Any = None
+    #: The manual's texts for this locale, shaped for the templates (set by the HTML stage).
+    manual: Any = None
 
     def texts(self) -> list[Text]:
-        """Every product text of the section, for compliance and the glyph check."""
+        """Every product text of the section, for compliance, the glyph and the fit check."""
         out = [self.name, self.headline, self.message, *self.tips]
         if self.image_alt is not None:
             out.append(self.image_alt)
-        return out
+        seen = {id(t) for t in out}
+        return out + [t for t in self.units.values() if id(t) not in seen]
+
+    def text(self, key: str) -> Text | None:
+        """The text of a field, ``None`` when it has none (or cleaning emptied it)."""
+        found = self.units.get(key)
+        return found if found is not None and found.value else None
 
 
-def localize(catalog: LoadedCatalog, loaded: LoadedProduct, locale: str,
-             marketplace: Marketplace) -> tuple[Section, list[Finding]]:
-    """Resolve every text of ``loaded`` for ``locale``."""
+def localize(catalog: LoadedCatalog, loaded: LoadedProduct, locale: str, marketplace: Marketplace,
+             kind: str = "card") -> tuple[Section, list[Finding]]:
+    """Resolve every text of ``loaded`` that a document of ``kind`` prints, for ``locale``."""
     product = loaded.product
-    resolved, findings = resolve(catalog, loaded, locale)
+    resolved, findings = resolve(catalog, loaded, locale,
+                                 {"card", "manual"} if kind == "manual" else {"card"})
 
     def text(key: str) -> Text | None:
         return resolved[key].text if key in resolved else None
@@ -109,6 +122,7 @@ def localize(catalog: LoadedCatalog, loaded: LoadedProduct, locale: str,
         image_alt=image_alt,
         hours=format_hours(marketplace, locale),
         translations=translations,
+        units={key: item.text for key, item in resolved.items()},
     )
     return section, findings
 
@@ -149,3 +163,42 @@ def zone_label(zone, babel) -> str:
     if re.search(r"[()（）:]", name):
         name = get_timezone_name(zone, "long", locale=babel, zone_variant="generic")
     return name
+
+
+def manual_view(manual: Manual | None, section: Section) -> SimpleNamespace | None:
+    """The product's manual with this section's texts in place of the source ones; an item
+    whose text the cleaning stage emptied is left out."""
+    if manual is None:
+        return None
+    t = section.text
+
+    def steps(name: str, items: list) -> list:
+        return [SimpleNamespace(text=text, image=step.image,
+                                alt=t(f"manual.{name}[{i}].alt"))
+                for i, step in enumerate(items) if (text := t(f"manual.{name}[{i}].text"))]
+
+    overview = None
+    if manual.overview is not None:
+        overview = SimpleNamespace(
+            image=manual.overview.image, alt=t("manual.overview.alt"),
+            callouts=[SimpleNamespace(number=c.number, label=label)
+                      for i, c in enumerate(manual.overview.callouts)
+                      if (label := t(f"manual.overview.callouts[{i}].label"))])
+    trouble = []
+    for i in range(len(manual.troubleshooting)):
+        row = [t(f"manual.troubleshooting[{i}].{part}") for part in ("problem", "cause", "solution")]
+        if all(row):
+            trouble.append(SimpleNamespace(problem=row[0], cause=row[1], solution=row[2]))
+    return SimpleNamespace(
+        in_the_box=[x for i in range(len(manual.in_the_box)) if (x := t(f"manual.in_the_box[{i}]"))],
+        overview=overview,
+        safety=[SimpleNamespace(level=note.level, text=text) for i, note in enumerate(manual.safety)
+                if (text := t(f"manual.safety[{i}].text"))],
+        setup=steps("setup", manual.setup),
+        operation=steps("operation", manual.operation),
+        care=[x for i in range(len(manual.care)) if (x := t(f"manual.care[{i}]"))],
+        troubleshooting=trouble,
+        specs=[SimpleNamespace(name=name, value=spec.value, unit=spec.unit)
+               for i, spec in enumerate(manual.specs) if (name := t(f"manual.specs[{i}].name"))],
+        warranty=t("manual.warranty"),
+    )

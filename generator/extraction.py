@@ -29,7 +29,14 @@ from generator.findings import Finding, Severity
 from generator.i18n import DOMAIN, babel_locale, gettext_dir
 from generator.pofile import Entry, PoFile, PoSyntaxError, format_po, read, write_if_changed
 from generator.translation_checks import CHECKS, plural_problem, protected_terms
-from generator.translations import LOCALES_DIR, Unit, fallback_chain, po_display, units
+from generator.translations import (
+    LOCALES_DIR,
+    Unit,
+    fallback_chain,
+    po_display,
+    printed_kinds,
+    units,
+)
 
 
 @dataclasses.dataclass
@@ -44,11 +51,13 @@ class Written:
 # --- product texts --------------------------------------------------------------------------
 
 
-def product_entries(catalog: LoadedCatalog, loaded: LoadedProduct) -> list[Entry]:
-    """The template entries of a product: one per translatable field, with its comments."""
+def product_entries(catalog: LoadedCatalog, loaded: LoadedProduct,
+                    kinds: set[str] | None = None) -> list[Entry]:
+    """The template entries of a product: one per translatable field (of ``kinds``: what a
+    locale's documents print), with its comments."""
     terms = protected_terms(catalog.brand, loaded.product)
     entries = []
-    for unit in units(loaded.product):
+    for unit in (u for u in units(loaded.product) if kinds is None or u.kind in kinds):
         line, _ = loaded.marks(unit.path)
         entries.append(Entry(msgid=unit.text, msgctxt=f"{loaded.product.sku}|{unit.key}",
                              extracted_comments=_comments(unit, terms),
@@ -123,10 +132,10 @@ def update_products(catalog: LoadedCatalog, only: tuple[str, ...] = ()) -> list[
     """Write or merge ``locales/<locale>/<SKU>.po`` for every product and locale."""
     written = []
     for loaded in catalog.products:
-        template = product_entries(catalog, loaded)
         for locale in target_locales(catalog, loaded):
             if only and locale not in only:
                 continue
+            template = product_entries(catalog, loaded, _kinds_with_fallbacks(catalog, loaded, locale))
             display = po_display(locale, loaded.product.sku)
             path = catalog.root / display
             existing = read(path) if path.is_file() else None
@@ -143,6 +152,16 @@ def update_products(catalog: LoadedCatalog, only: tuple[str, ...] = ()) -> list[
                 detail += f"; imported {legacy.path} (no longer read: delete it)"
             written.append(Written(display, changed, detail))
     return written
+
+
+def _kinds_with_fallbacks(catalog: LoadedCatalog, loaded: LoadedProduct, locale: str) -> set[str]:
+    """What a locale's file needs: what its documents print, and what the documents of the
+    locales falling back to it print (a pt file serves pt-BR's manual)."""
+    kinds = set()
+    for other in {loc for doc in loaded.product.documents for loc in doc.locales}:
+        if locale in fallback_chain(catalog.brand, other):
+            kinds |= printed_kinds(catalog, loaded, other)
+    return kinds or {"card"}
 
 
 def _stats(po: PoFile) -> str:
@@ -177,7 +196,7 @@ def extract_products(catalog: LoadedCatalog) -> list[Written]:
 _JINJA = [("**.html.j2", "jinja2")]
 _JINJA_OPTIONS = {"**.html.j2": {"extensions": "jinja2.ext.i18n", "trim_blocks": "true",
                                  "lstrip_blocks": "true"}}
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None, "each": (2,)}
 
 
 def layout_template(root: Path) -> list[Entry]:

@@ -34,7 +34,14 @@ class Layout(Strict):
     safe_mm: Annotated[float, Field(ge=0)] = Field(
         4.0, description="Distance from the trim edge that text never crosses."
     )
-    pages: Annotated[int, Field(ge=1)] = Field(2, description="Exact page count (2 for a card).")
+    pages: Annotated[int, Field(ge=0)] = Field(
+        2, description="Exact page count (2 for a card); 0 for any (a manual).")
+    page_multiple: Annotated[int, Field(ge=1)] = Field(
+        1, description="The page count is padded with notes pages to a multiple of this (4 for "
+        "a saddle-stitched booklet).")
+    notes_template: str | None = Field(
+        None, description="Template of one notes page used for the padding (before the last "
+        "page, the back cover).")
     multi_language: bool = Field(False, description="All locales on one document.")
     max_locales: Annotated[int, Field(ge=1)] = Field(1, description="Most locales on one document.")
     max_lines: dict[str, Annotated[int, Field(ge=1)]] = Field(

@@ -187,6 +187,20 @@ class Marketplace(Strict):
     compliance_profile: Literal["strict", "neutral-allowed"] | None = Field(
         None, description="Overrides the brand's compliance profile for this marketplace."
     )
+    regulations: list[Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]] = Field(
+        default_factory=list,
+        description="Regulatory blocks the manuals sold here print, e.g. [eu-gpsr, weee, "
+        "batteries]; each names what it requires (generator/data/regulations.yaml).",
+    )
+
+
+def _check_country(code: str) -> str:
+    if not re.fullmatch(r"[A-Z]{2}", code):
+        raise _expected("expected an ISO 3166 country code such as DE or CN")
+    return code
+
+
+Country = Annotated[str, AfterValidator(_check_country)]
 
 
 class Manufacturer(Strict):
@@ -194,6 +208,18 @@ class Manufacturer(Strict):
 
     name: NonEmpty = Field(description="Legal name of the manufacturer.")
     address: NonEmpty = Field(description="Postal address, one line or several.")
+    country: Country | None = Field(
+        None, description="ISO 3166 code of the manufacturer's country (decides whether a "
+        "market needs a responsible person there).")
+    email: Email | None = Field(None, description="Electronic contact address.")
+    website: HttpsUrlTemplate | None = Field(None, description="https website.")
+
+
+class ResponsiblePerson(Strict):
+    """The economic operator responsible for the product in a market (EU GPSR art. 16, UK)."""
+
+    name: NonEmpty = Field(description="Legal name.")
+    address: NonEmpty = Field(description="Postal address in that market.")
     email: Email | None = Field(None, description="Electronic contact address.")
     website: HttpsUrlTemplate | None = Field(None, description="https website.")
 
@@ -229,6 +255,11 @@ class Brand(Strict):
     allow: list[AllowedPhrase] = Field(
         default_factory=list,
         description="Phrases the compliance check lets through, each with the reason (reported as allowed).",
+    )
+    responsible_persons: dict[Annotated[str, Field(pattern=r"^[a-z]{2}$")], ResponsiblePerson] = Field(
+        default_factory=dict,
+        description="Responsible person per market, e.g. {eu: {...}, uk: {...}}, required by a "
+        "market's regulations when the manufacturer is outside it.",
     )
     fallbacks: dict[LocaleCode, list[LocaleCode]] = Field(
         default_factory=dict,
@@ -274,6 +305,9 @@ class Document(Strict):
     locales: list[LocaleCode] = Field(min_length=1, description="Locales to produce.")
     marketplace: NonEmpty = Field(description="Key of a marketplace in brand.yaml.")
     profile: str | None = Field(None, description="Print profile; defaults to the brand's.")
+    edition: Literal["per-language", "combined"] = Field(
+        "per-language", description="Manuals: one PDF per locale, or one booklet with every "
+        "locale in order (language index and thumb tabs).")
 
 
 class CardText(Strict):
@@ -291,6 +325,98 @@ class CardText(Strict):
         default_factory=list, max_length=4, description="Up to four short usage tips (back).",
         json_schema_extra=translate(120, "Card back: one short usage tip"),
     )
+
+
+class Callout(Strict):
+    """A numbered label on the overview picture."""
+
+    number: Annotated[int, Field(ge=1, le=99)] = Field(description="The number on the picture.")
+    label: NonEmpty = Field(description="What the number points at.",
+                            json_schema_extra=translate(40, "Manual overview: the name of a part"))
+
+
+class Overview(Strict):
+    """The product picture with numbered callouts."""
+
+    image: RelPath = Field(description="Picture with the numbers drawn on it.")
+    alt: NonEmpty = Field(description="Alternative text.",
+                          json_schema_extra=translate(150, "Manual overview: what the picture shows"))
+    callouts: list[Callout] = Field(default_factory=list, description="Numbered parts.")
+
+
+class SafetyNote(Strict):
+    """A safety message with its signal word (ANSI Z535.6 / ISO 3864 conventions)."""
+
+    level: Literal["danger", "warning", "caution", "notice"] = Field(
+        description="danger: death or serious injury will result; warning: could result; "
+        "caution: minor injury could result; notice: damage to the product or property.")
+    text: NonEmpty = Field(description="The hazard, its consequence and how to avoid it.",
+                           json_schema_extra=translate(300, "Manual safety message (keep the "
+                                                            "imperative, precise and complete)"))
+
+
+class Step(Strict):
+    """One step of setting up or using the product, with an optional picture."""
+
+    text: NonEmpty = Field(description="What to do.",
+                           json_schema_extra=translate(300, "Manual: one step, an instruction"))
+    image: RelPath | None = Field(None, description="Picture of the step.")
+    alt: str | None = Field(None, description="Alternative text of the picture.",
+                            json_schema_extra=translate(150, "Manual: what the step's picture shows"))
+
+
+class Trouble(Strict):
+    """A row of the troubleshooting table."""
+
+    problem: NonEmpty = Field(description="What the buyer sees.",
+                              json_schema_extra=translate(80, "Troubleshooting: the problem"))
+    cause: NonEmpty = Field(description="Why it happens.",
+                            json_schema_extra=translate(120, "Troubleshooting: the cause"))
+    solution: NonEmpty = Field(description="What to do.",
+                               json_schema_extra=translate(160, "Troubleshooting: the solution"))
+
+
+class Spec(Strict):
+    """A row of the specifications table: a value with a CLDR unit, formatted per locale."""
+
+    name: NonEmpty = Field(description="What is measured.",
+                           json_schema_extra=translate(40, "Specifications: the name of a value"))
+    value: float | int | str = Field(description="A number (formatted per locale) or a text.")
+    unit: str | None = Field(None, description="CLDR unit such as volume-liter, power-watt, "
+                             "electric-volt, mass-kilogram, length-centimeter, frequency-hertz.")
+
+    @field_validator("unit")
+    @classmethod
+    def _unit(cls, value: str | None) -> str | None:
+        if value is None:
+            return value
+        from babel.units import get_unit_name
+
+        try:
+            get_unit_name(value, locale="en")
+        except Exception:  # noqa: BLE001 - Babel raises several kinds for an unknown unit
+            raise _expected("expected a CLDR unit such as volume-liter or power-watt") from None
+        return value
+
+
+class Manual(Strict):
+    """The product manual: every text is translatable like the card's."""
+
+    in_the_box: list[NonEmpty] = Field(
+        default_factory=list, description="What is in the box.",
+        json_schema_extra=translate(60, "Manual: one item in the box"))
+    overview: Overview | None = Field(None, description="Picture with numbered parts.")
+    safety: list[SafetyNote] = Field(default_factory=list, description="Safety messages.")
+    setup: list[Step] = Field(default_factory=list, description="Setting up, step by step.")
+    operation: list[Step] = Field(default_factory=list, description="Using the product.")
+    care: list[NonEmpty] = Field(
+        default_factory=list, description="Care and maintenance.",
+        json_schema_extra=translate(200, "Manual: care and maintenance advice"))
+    troubleshooting: list[Trouble] = Field(default_factory=list, description="Problem table.")
+    specs: list[Spec] = Field(default_factory=list, description="Technical specifications.")
+    warranty: str | None = Field(
+        None, description="Warranty terms.",
+        json_schema_extra=translate(900, "Manual: the warranty terms"))
 
 
 class Product(Strict):
@@ -312,6 +438,7 @@ class Product(Strict):
     warranty_years: Annotated[int, Field(ge=0, le=30)] | None = Field(
         None, description="Warranty period printed on the card, in years."
     )
+    manual: Manual | None = Field(None, description="The manual's content (source locale).")
 
 
 # --- translators' locale file -----------------------------------------------------------

@@ -70,6 +70,11 @@ class RenderJob:
     max_lines: tuple[tuple[str, int], ...] = ()
     #: ``False`` lays the document out and measures it, without writing a PDF.
     write: bool = True
+    #: Pad the page count to a multiple of this (booklets: 4) ...
+    page_multiple: int = 1
+    #: ... with pages of this HTML (at least ``page_multiple - 1`` notes pages), put before
+    #: the last page (the back cover).
+    notes_html: str | None = None
 
 
 @dataclasses.dataclass
@@ -202,9 +207,20 @@ class Renderer:
                             url_fetcher=fetcher).render(
                 stylesheets=[stylesheet], font_config=self.font_config,
                 color_profiles=dict(profiles), pdf_variant=job.pdf_variant)
+            missing = -len(document.pages) % job.page_multiple
+            if missing and job.notes_html:
+                notes = HTML(string=job.notes_html, base_url=Path(job.base_dir).as_uri() + "/",
+                             url_fetcher=fetcher).render(
+                    stylesheets=[stylesheet], font_config=self.font_config,
+                    color_profiles=dict(profiles), pdf_variant=job.pdf_variant)
+                fit = measure_fit(document)
+                document = document.copy(document.pages[:-1] + notes.pages[:missing]
+                                         + document.pages[-1:])
+            else:
+                fit = None
             result.pages = len(document.pages)
             if not job.write:  # measuring only (``insertgen i18n status``)
-                result.overflow, result.fields = measure_fit(document)
+                result.overflow, result.fields = fit or measure_fit(document)
                 result.too_many_lines = _too_many_lines(result.fields, job.max_lines)
                 result.ok = result.fits
                 return result
@@ -229,13 +245,18 @@ class Renderer:
                                         "missing: install it (see `insertgen doctor`)"))
                 continue
             result.problems.append(("render.weasyprint", "warning", f"WeasyPrint: {message}"))
-        result.overflow, result.fields = measure_fit(document)
+        result.overflow, result.fields = fit or measure_fit(document)
         result.too_many_lines = _too_many_lines(result.fields, job.max_lines)
-        if result.pages != job.expected_pages:
+        if job.expected_pages and result.pages != job.expected_pages:
             result.problems.append((
                 "render.overflow", "error",
                 f"expected {job.expected_pages} pages, got {result.pages}: the text does not fit "
                 "the card; shorten the texts of this locale or use a larger layout"))
+        if result.pages % job.page_multiple:
+            result.problems.append((
+                "render.pages", "error",
+                f"expected a page count that is a multiple of {job.page_multiple}, got "
+                f"{result.pages}: the layout needs a notes page template"))
         if job.gate is not None and not any(sev == "error" for _, sev, _ in result.problems):
             result.problems += gate_problems(pdf, job.gate)
         if result.overflow or result.too_many_lines or \

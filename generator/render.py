@@ -23,11 +23,12 @@ from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 
 from generator.catalog import LoadedCatalog, LoadedProduct
-from generator.content import Section
+from generator.content import Section, manual_view
 from generator.i18n import babel_locale
 from generator.layouts import PrintProfile, ResolvedLayout, layout_dirs
 from generator.models import Colour, Marketplace
 from generator.qr import qr_svg
+from generator.regulations import blocks
 
 FIXED_DATE = datetime(2024, 1, 1, tzinfo=UTC)
 
@@ -114,6 +115,18 @@ def fit_attributes(text: Any) -> Markup:
     return Markup(' data-field="{}" data-locale="{}"').format(field, locale or "")
 
 
+def each_translation(sections: list[Section], message: str) -> list[tuple[Section, Markup]]:
+    """``message`` in every section's language, each wording once (a language falling back to
+    English does not repeat the English)."""
+    out, seen = [], set()
+    for section in sections:
+        text = section.gettext(message)
+        if str(text) not in seen:
+            seen.add(str(text))
+            out.append((section, text))
+    return out
+
+
 def gettext_functions(translations: NullTranslations) -> tuple:
     """``gettext`` and ``ngettext`` for templates: translations are escaped, then formatted."""
 
@@ -146,6 +159,17 @@ class Page:
     safe_mm: float
 
 
+#: Signal-word panel colours after ANSI Z535 (safety red, orange, yellow and blue), and the
+#: thin rules of tables.
+SAFETY_COLOURS = {
+    "danger": Colour(cmyk=(0, 100, 100, 10), rgb="#c8102e"),
+    "warning": Colour(cmyk=(0, 60, 100, 0), rgb="#ff7900"),
+    "caution": Colour(cmyk=(0, 10, 100, 0), rgb="#ffd100"),
+    "notice": Colour(cmyk=(100, 45, 0, 20), rgb="#0067a5"),
+    "rule": Colour(cmyk=(0, 0, 0, 35), rgb="#a6a6a6"),
+}
+
+
 def support_url(marketplace_key: str, marketplace: Marketplace, sku: str, locale: str) -> str:
     return marketplace.support.url.format(sku=sku, locale=locale, marketplace=marketplace_key)
 
@@ -165,9 +189,11 @@ def build_context(catalog: LoadedCatalog, loaded: LoadedProduct, layout: Resolve
         "text": ink(colours.text, profile),
         "black": "device-cmyk(0 0 0 1)" if profile.cmyk else "#000000",
         "paper": "device-cmyk(0 0 0 0)" if profile.cmyk else "#ffffff",
+        **{name: ink(colour, profile) for name, colour in SAFETY_COLOURS.items()},
     }
     for section in sections:
         section.gettext, section.ngettext = gettext_functions(section.translations)
+        section.manual = manual_view(product.manual, section)
     gettext, ngettext = primary.gettext, primary.ngettext
     spec = layout.spec
     return {
@@ -186,8 +212,10 @@ def build_context(catalog: LoadedCatalog, loaded: LoadedProduct, layout: Resolve
                      spec.bleed_mm if profile.bleed else 0.0, spec.safe_mm),
         "profile": profile,
         "options": spec.options,
+        "regulatory": blocks(brand, marketplace_key) if spec.kind == "manual" else [],
         "build_date": build_date(),
         "fit": fit_attributes,
+        "each": each_translation,
         "_": gettext,
         "gettext": gettext,
         "ngettext": ngettext,

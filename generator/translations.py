@@ -71,6 +71,22 @@ class Unit:
     purpose: str
     max_chars: int | None
 
+    @property
+    def kind(self) -> str:
+        """The documents that print it: ``manual`` texts only manuals, the rest every kind."""
+        return "manual" if self.key.startswith("manual.") else "card"
+
+
+def printed_kinds(catalog: LoadedCatalog, loaded: LoadedProduct, locale: str) -> set[str]:
+    """Kinds of text the product's documents in ``locale`` print: a manual prints the card
+    texts too (name, contact-first message), a card only its own."""
+    kinds = set()
+    for doc in loaded.product.documents:
+        layout = catalog.layouts.get(doc.layout)
+        if locale in doc.locales and layout is not None:
+            kinds |= {"card", "manual"} if layout.spec.kind == "manual" else {"card"}
+    return kinds or {"card"}
+
 
 def units(product: Product) -> list[Unit]:
     """Every translatable field of ``product`` that has a text, in model order."""
@@ -263,17 +279,19 @@ class Resolved:
     problems: list[Finding]
 
 
-def resolve(catalog: LoadedCatalog, loaded: LoadedProduct, locale: str) -> tuple[dict[str, Resolved],
-                                                                                   list[Finding]]:
-    """For every unit of the product, the text printed in ``locale`` and the findings: one
-    warning per fallback (why the locale's own text was not used, and which text was)."""
+def resolve(catalog: LoadedCatalog, loaded: LoadedProduct, locale: str,
+            kinds: set[str] | None = None) -> tuple[dict[str, Resolved], list[Finding]]:
+    """For every unit of the product (of ``kinds``, default: what its documents in ``locale``
+    print), the text printed in ``locale`` and the findings: one warning per fallback (why the
+    locale's own text was not used, and which text was)."""
     brand, product = catalog.brand, loaded.product
     source = brand.source_locale
     terms = protected_terms(brand, product)
+    kinds = kinds or printed_kinds(catalog, loaded, locale)
     resolved: dict[str, Resolved] = {}
     findings: list[Finding] = []
     untranslated: list[str] = []
-    for unit in units(product):
+    for unit in (u for u in units(product) if u.kind in kinds):
         line, column = loaded.marks(unit.path)
         chosen = Text(unit.text, loaded.source, line, column, unit.key, source)
         state, reasons, problems = (TRANSLATED if locale == source else MISSING), [], []

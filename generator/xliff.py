@@ -17,7 +17,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from generator.catalog import LoadedCatalog
-from generator.extraction import _header, merge_product, product_entries
+from generator.extraction import _header, _kinds_with_fallbacks, merge_product, product_entries
 from generator.findings import Finding, InsertgenError, Severity
 from generator.pofile import PoFile, read, write_if_changed
 from generator.translations import po_display
@@ -38,7 +38,8 @@ def _current(catalog: LoadedCatalog, locale: str) -> list[tuple[str, Path, PoFil
         if locale not in locales and not path.is_file():
             continue
         existing = read(path) if path.is_file() else None
-        po = merge_product(existing, product_entries(catalog, loaded),
+        po = merge_product(existing, product_entries(catalog, loaded,
+                                                     _kinds_with_fallbacks(catalog, loaded, locale)),
                            _header(loaded.product.sku, locale, catalog.brand.source_locale))
         out.append((loaded.product.sku, path, po))
     return out

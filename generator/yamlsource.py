@@ -42,8 +42,9 @@ class YamlSource:
         line, column = self.mark(path, key=key)
         kwargs.setdefault("code", "catalog.invalid")
         kwargs.setdefault("category", "validation")
+        field = kwargs.pop("field", None) or dotted(path) or None
         return Finding(message=message, source=self.display, line=line, column=column,
-                       field=dotted(path) or None, **kwargs)
+                       field=field, **kwargs)
 
 
 def dotted(path: Path_) -> str:

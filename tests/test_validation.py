@@ -17,7 +17,7 @@ def test_broken_brand_reports_every_problem(tmp_path):
         "brand.yaml:1:1: colors: expected a value (this field is required), got nothing",
         "brand.yaml:2:1: colours: expected one of the keys name, logo, colors, source_locale, "
         "locales, marketplaces, manufacturer, profile, output_intent, compliance_profile, allow, "
-        "fallbacks, stale_translations, "
+        "responsible_persons, fallbacks, stale_translations, "
         "got unknown key 'colours' (did you mean 'colors'?)",
         'brand.yaml:11:12: marketplaces.amazon-de.support.url: expected an https:// URL, got '
         '"http://support.example/{sku}"',
@@ -57,7 +57,8 @@ def test_cross_file_references(tmp_path):
     found = [(f["line"], f["column"], f["field"], f["message"]) for f in json.loads(result.stdout)]
     assert found == [
         (5, 13, "documents[0].layout", 'expected one of the layouts card-4x6, card-85x55, card-a6, '
-         'card-eu-multi, got "card-a7" (did you mean \'card-a6\'?)'),
+         'card-eu-multi, manual-a5, manual-a6, manual-half-letter, got "card-a7" (did you mean '
+         '\'card-a6\'?)'),
         (7, 18, "documents[0].marketplace", 'expected a marketplace of brand.yaml (amazon-de), got '
          '"amazon-dee" (did you mean \'amazon-de\'?)'),
     ]

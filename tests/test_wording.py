@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
+
+from generator.extraction import KEYWORDS
 
 ROOT = Path(__file__).parent.parent
 LANGUAGES = ["en", "de", "fr", "it", "es", "nl", "sv", "pl", "tr", "ar", "ja", "zh_Hans", "pt_BR", "ko"]
@@ -17,17 +20,20 @@ LANGUAGES = ["en", "de", "fr", "it", "es", "nl", "sv", "pl", "tr", "ar", "ja", "
 def extracted() -> set[str]:
     with open(ROOT / "babel.cfg") as handle:
         method_map, options_map = parse_mapping_cfg(handle)
-    keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
     found = set()
-    for _, _, message, _, _ in extract_from_dir(str(ROOT), method_map, options_map, keywords=keywords):
+    for _, _, message, _, _ in extract_from_dir(str(ROOT), method_map, options_map, keywords=KEYWORDS):
         found.add(message[0] if isinstance(message, tuple) else message)
     return found
 
 
 def test_extraction_finds_the_layout_wording(extracted):
     assert {"Contact us first", "Scan for help", "Warranty: %(num)d year",
-            "Thank you for choosing %(product)s!", "Help in your language"} <= extracted
-    assert len(extracted) == 17
+            "Thank you for choosing %(product)s!", "Help in your language",
+            "Instruction manual", "DANGER", "Troubleshooting", "Notes"} <= extracted
+    assert len(extracted) == 50
+    # The committed template is what `insertgen i18n extract .` writes.
+    template = (ROOT / "locales" / "insertgen.pot").read_text(encoding="utf-8")
+    assert len(re.findall(r"^msgid ", template, re.M)) == 51  # the header and 50 messages
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
