@@ -43,6 +43,7 @@ from generator.layouts import PROFILES, PrintProfile, ResolvedLayout
 from generator.manifest import DocumentRecord, write_manifest
 from generator.paths import BUILTIN_LAYOUTS
 from generator.pdf import Gate, Renderer, RenderJob, RenderResult
+from generator.preflight import expectations
 from generator.render import build_context, environment, render_css, render_html, support_url
 from generator.resources import output_intent_css
 from generator.translations import Text
@@ -266,6 +267,7 @@ def prepare(catalog: LoadedCatalog, planned: Planned, out: Path) -> RenderJob | 
         gate=Gate(tuple(planned.locales), compliance_profile(catalog, planned.marketplace),
                   allow_list(catalog),
                   checked_texts(catalog, planned.loaded, planned.marketplace, sections, url)),
+        preflight=expectations(planned.layout, planned.profile, check_syntax=False),
     )
 
 

@@ -292,7 +292,7 @@ def _check_brand(root: Path, brand: Brand, src: YamlSource) -> list[Finding]:
     return findings
 
 
-def _resolve_layout(root: Path, name: str, layouts: dict[str, ResolvedLayout],
+def _resolve_layout(root: Path | None, name: str, layouts: dict[str, ResolvedLayout],
                     findings: list[Finding]) -> ResolvedLayout | None:
     if name in layouts:
         return layouts[name]
@@ -312,6 +312,12 @@ def _resolve_layout(root: Path, name: str, layouts: dict[str, ResolvedLayout],
         return None
     layouts[name] = ResolvedLayout(name, spec, path.parent, overridden)
     return layouts[name]
+
+
+def resolve_layout(root: Path | None, name: str) -> tuple[ResolvedLayout | None, list[Finding]]:
+    """One layout by name, the catalog's own first (for tools that read a build's output)."""
+    findings: list[Finding] = []
+    return _resolve_layout(root, name, {}, findings), findings
 
 
 def _check_product(root: Path, brand: Brand, product: Product, src: YamlSource,

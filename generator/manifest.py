@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
-from generator.findings import Finding, Severity, has_errors, sort_key
+from generator.findings import Finding, InsertgenError, Severity, has_errors, sort_key
 from generator.layouts import PrintProfile, ResolvedLayout
 from generator.pdf import RenderResult, write_atomically
 
@@ -58,6 +58,9 @@ class DocumentRecord:
             self.findings.append(Finding(code=code, severity=Severity(severity), message=message,
                                          source=self.path, sku=self.sku, category=category,
                                          locale=self.locales[0] if len(self.locales) == 1 else None))
+        self.findings += [dataclasses.replace(f, sku=self.sku, locale=self.locales[0]
+                                              if len(self.locales) == 1 else None)
+                          for f in result.findings]
         self.pages = result.pages
         self.status = "ok" if result.ok else "failed"
         self.sha256 = result.sha256
@@ -99,3 +102,26 @@ def write_manifest(out: Path, documents: list[DocumentRecord]) -> Path:
     text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     write_atomically(path, text.encode("utf-8"))
     return path
+
+
+def read_manifest(out: Path) -> list[dict[str, Any]]:
+    """The document entries of ``out/manifest.json``, for the tools that read a build."""
+    path = out / MANIFEST
+    try:
+        entries = json.loads(path.read_text(encoding="utf-8"))["documents"]
+        if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+            raise TypeError('"documents" is not a list of objects')
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        reason = error.strerror if isinstance(error, OSError) else error
+        raise InsertgenError(f"{path}: expected the manifest of a build (run `insertgen build` "
+                             f"first), got: {reason}") from None
+    return entries
+
+
+def built_file(out: Path, entry: dict[str, Any]) -> Path | None:
+    """The PDF an entry names, or ``None`` when its path is not a PDF inside ``out`` (the
+    manifest is data: a path must not lead a tool out of the build)."""
+    relative = PurePosixPath(str(entry.get("path", "")))
+    if relative.is_absolute() or ".." in relative.parts or relative.suffix.lower() != ".pdf":
+        return None
+    return out / relative

@@ -28,7 +28,9 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
 from generator.compliance import AllowEntry, checker
+from generator.findings import Finding
 from generator.layouts import MARK_LENGTH_MM, MARK_OFFSET_MM
+from generator.preflight import Expectations, preflight
 
 PT_PER_MM = 72 / 25.4
 
@@ -75,6 +77,9 @@ class RenderJob:
     #: ... with pages of this HTML (at least ``page_multiple - 1`` notes pages), put before
     #: the last page (the back cover).
     notes_html: str | None = None
+    #: What the print shop expects of the file (``None`` skips preflight). The QR module size
+    #: is measured on the laid-out document and added here.
+    preflight: Expectations | None = None
 
 
 @dataclasses.dataclass
@@ -92,6 +97,8 @@ class RenderResult:
     fields: list[FieldFit] = dataclasses.field(default_factory=list)
     #: Fields with more lines than the layout allows, and the limit.
     too_many_lines: list[tuple[FieldFit, int]] = dataclasses.field(default_factory=list)
+    #: Preflight findings of the written (or refused) file.
+    findings: list[Finding] = dataclasses.field(default_factory=list)
 
     @property
     def fits(self) -> bool:
@@ -257,10 +264,17 @@ class Renderer:
                 "render.pages", "error",
                 f"expected a page count that is a multiple of {job.page_multiple}, got "
                 f"{result.pages}: the layout needs a notes page template"))
-        if job.gate is not None and not any(sev == "error" for _, sev, _ in result.problems):
-            result.problems += gate_problems(pdf, job.gate)
+        with ReadBack(pdf) as read:
+            if job.gate is not None and not any(sev == "error" for _, sev, _ in result.problems):
+                result.problems += gate_problems(read, job.gate)
+            if job.preflight is not None and \
+                    not any(sev == "error" for _, sev, _ in result.problems):
+                module, images = _placed(document, job.base_dir)
+                expect = dataclasses.replace(job.preflight, qr_module_mm=module, image_names=images)
+                result.findings = preflight(pdf, expect, source=job.key, read=read)
         if result.overflow or result.too_many_lines or \
-                any(severity == "error" for _, severity, _ in result.problems):
+                any(severity == "error" for _, severity, _ in result.problems) or \
+                any(f.severity == "error" for f in result.findings):
             return result
         write_atomically(Path(job.out_path), pdf)
         result.ok = True
@@ -290,24 +304,37 @@ _CJK_BREAK = re.compile(r"(?<=[\u3000-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uf
 _HYPHEN_BREAK = re.compile(r"(?<=\w)[-\u00ad\u2010]\r?\n(?=[a-zà-öø-ÿ])")
 
 
-def pdf_text(pdf: bytes) -> str:
-    """The text of every page as a reader's PDF tool extracts it, wrapped lines rejoined."""
-    document = pdfium.PdfDocument(pdf)
-    try:
-        pages = []
-        for page in document:
-            textpage = page.get_textpage()
-            pages.append(textpage.get_text_range())
-            textpage.close()
+class ReadBack:
+    """A written PDF opened once in PDFium, its pages and their text layers loaded once for
+    the compliance gate and preflight (``with ReadBack(data) as pages: ...``)."""
+
+    def __init__(self, data: bytes):
+        self.document = pdfium.PdfDocument(data)
+        self.pages = [self.document[index] for index in range(len(self.document))]
+        self.texts = [page.get_textpage() for page in self.pages]
+
+    def __enter__(self) -> ReadBack:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for text in self.texts:
+            text.close()
+        for page in self.pages:
             page.close()
-    finally:
-        document.close()
+        self.document.close()
+
+
+def pdf_text(pdf: bytes | ReadBack) -> str:
+    """The text of every page as a reader's PDF tool extracts it, wrapped lines rejoined."""
+    if not isinstance(pdf, ReadBack):
+        with ReadBack(pdf) as read:
+            return pdf_text(read)
     # PDFium marks a hyphen that ends a line as U+FFFE.
-    text = "\n\n".join(pages).replace("\ufffe", "-")
+    text = "\n\n".join(t.get_text_range() for t in pdf.texts).replace("\ufffe", "-")
     return _HYPHEN_BREAK.sub("", _CJK_BREAK.sub("", text)).replace("\r\n", "\n")
 
 
-def gate_problems(pdf: bytes, gate: Gate) -> list[tuple[str, str, str]]:
+def gate_problems(pdf: bytes | ReadBack, gate: Gate) -> list[tuple[str, str, str]]:
     """What the rules still find in the rendered PDF's text (each an error)."""
     lines = " ".join(pdf_text(pdf).split())
     for known in gate.checked:  # longest first, so a text goes before the words inside it
@@ -353,6 +380,38 @@ def measure_fit(document) -> tuple[list[tuple[str, float]], list[FieldFit]]:
                 overflow[key] = max(overflow.get(key, 0.0), (bottom - limit) * MM_PER_PX)
             fields += _fields(box, name)
     return [(name, mm) for (_, name), mm in overflow.items()], fields
+
+
+def _placed(document, base_dir: str) -> tuple[float | None, tuple[tuple[int, int, str], ...]]:
+    """What preflight cannot read back from the PDF: the smallest QR module as laid out, in
+    millimetres (the ``svg.qr`` box width over the modules of its view box, quiet zone
+    included; ``None`` without a QR code), and the pictures placed, as ``(width px, height px,
+    file relative to the catalog)``."""
+    smallest, images = None, []
+    base = Path(base_dir).resolve()
+    for page in document.pages:
+        for box in _descendants(page._page_box):
+            element = getattr(box, "element", None)
+            if element is None or box.element_tag is None:
+                continue
+            picture = getattr(box, "replacement", None)
+            url = urlsplit(element.get("src") or "")
+            if picture is not None and hasattr(picture, "width") and url.scheme in ("", "file") \
+                    and url.path:
+                source = unquote(url.path)
+                path = Path(source) if Path(source).is_absolute() else base / source
+                name = path.relative_to(base).as_posix() if path.is_relative_to(base) else source
+                images.append((int(picture.width), int(picture.height), name))
+            if not box.element_tag.endswith("svg") or "qr" not in (element.get("class") or "").split():
+                continue
+            try:
+                modules = float((element.get("viewBox") or "").split()[2])
+            except (IndexError, ValueError):
+                continue
+            if modules > 0 and box.width:
+                size = box.width * MM_PER_PX / modules
+                smallest = size if smallest is None else min(smallest, size)
+    return smallest, tuple(images)
 
 
 def _fields(side, name: str) -> list[FieldFit]:
