@@ -11,6 +11,8 @@
    proportional (shared font and library pages split between workers) and private.
 4. Compliance cost: the cleaning stage (timed inside ``prepare``) and the PDF gate, timed
    directly in one process, as a share of preparing and rendering the same cards.
+5. Preflight cost: the build's preflight (no syntax check, QR size known from the layout) and
+   the command's (qpdf syntax check, QR codes found by rendering at 300 dpi), per document.
 """
 
 from __future__ import annotations
@@ -122,6 +124,38 @@ def compliance_cost(jobs, out: Path) -> None:
           "(target well under 5 %)")
 
 
+def preflight_cost(jobs) -> None:
+    """What preflight adds: timed directly on each distinct document, against rendering it."""
+    import dataclasses
+
+    from generator.pdf import ReadBack
+    from generator.preflight import preflight
+
+    build._init_worker()
+    rendering, in_build, in_command = [], [], []
+    for job in jobs:
+        begin = time.perf_counter()
+        result = build._render(dataclasses.replace(job, gate=None, preflight=None))
+        rendering.append(time.perf_counter() - begin)
+        assert result.ok, result.problems
+        data = Path(job.out_path).read_bytes()
+        with ReadBack(data) as read:  # the build opens it once, for the gate
+            begin = time.perf_counter()
+            assert preflight(data, job.preflight, source=job.key, read=read) == []
+            in_build.append(time.perf_counter() - begin)
+        begin = time.perf_counter()
+        preflight(data, dataclasses.replace(job.preflight, check_syntax=True, detect_qr=True),
+                  source=job.key)
+        in_command.append(time.perf_counter() - begin)
+    render_ms = statistics.mean(rendering)
+    build_ms, command_ms = statistics.mean(in_build), statistics.mean(in_command)
+    print(f"preflight cost (the {len(jobs)} example documents, one process):")
+    print(f"  in the build (PDF already open for the gate): {1000 * build_ms:.1f} ms per document, {100 * build_ms / render_ms:.1f} % "
+          f"of rendering it ({1000 * render_ms:.1f} ms)")
+    print(f"  insertgen preflight: {1000 * command_ms:.1f} ms per document "
+          "(syntax check and QR codes found by rendering)")
+
+
 def _plain(job: RenderJob) -> int:
     from weasyprint import CSS, HTML
 
@@ -188,7 +222,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--memory-cards", type=int, default=2000)
     parser.add_argument("--skip", action="append", default=[],
-                        choices=["speed", "memory", "compliance"], help="leave a part out")
+                        choices=["speed", "memory", "compliance", "preflight"], help="leave a part out")
     parser.add_argument("--memory-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
 
@@ -206,12 +240,17 @@ def main() -> None:
         run_plain(jobs[:4], 1)
         if "compliance" not in args.skip:
             compliance_cost(jobs, out)
+        if "preflight" not in args.skip:
+            preflight_cost(base)
         if "speed" in args.skip:
             args.rounds = 0
-        times = {"insertgen": [], "plain": [], "insertgen-1": []}
+        times = {"insertgen": [], "plain": [], "insertgen-1": [], "no-checks": []}
+        # The same build without the PDF gate and preflight: what the checks cost in a run.
+        bare = [RenderJob(**{**job.__dict__, "gate": None, "preflight": None}) for job in jobs]
         for _ in range(args.rounds):
             times["insertgen"].append(run_insertgen(jobs, args.workers))
             times["plain"].append(run_plain(jobs, args.workers))
+            times["no-checks"].append(run_insertgen(bare, args.workers))
             times["insertgen-1"].append(run_insertgen(jobs, 1))
         med = {k: statistics.median(v) if v else float("nan") for k, v in times.items()}
         for name, seconds in med.items() if args.rounds else ():
@@ -220,6 +259,8 @@ def main() -> None:
         if args.rounds:
             print(f"insertgen / plain WeasyPrint ({args.workers} workers): "
                   f"{med['insertgen'] / med['plain']:.3f} (target <= 1.10)")
+            print(f"insertgen without the PDF gate and preflight / plain WeasyPrint: "
+                  f"{med['no-checks'] / med['plain']:.3f}")
             print(f"insertgen {args.workers} workers vs 1: "
                   f"{med['insertgen-1'] / med['insertgen']:.2f}x (target >= 1.7x)")
 
