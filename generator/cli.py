@@ -177,7 +177,7 @@ def check(catalog: Path, fmt: str, products: tuple[str, ...], locales: tuple[str
 @click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Check every PDF of this build output folder, as its layouts and profiles ask.")
 @click.option("--catalog", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Catalog whose own layouts the --out build used.")
+              help="Catalog whose own layouts the build used (its output: --out, default output/).")
 @click.option("--profile", type=click.Choice(sorted(PROFILE_NAMES)), default="print-x4",
               show_default=True, help="Print profile the PDF files are checked against.")
 @click.option("--bleed-mm", type=click.FloatRange(min=0), default=None,
@@ -199,8 +199,10 @@ def preflight(pdfs: tuple[Path, ...], out: Path | None, catalog: Path | None, pr
     from generator.layouts import PROFILES
     from generator.preflight import Expectations, check_files, format_counts, output_targets
 
+    if out is None and catalog is not None:
+        out = Path("output")  # the build's default output folder
     if not pdfs and out is None:
-        raise click.UsageError("expected PDF files or --out OUTPUT_FOLDER, got neither")
+        raise click.UsageError("expected PDF files, --out OUTPUT_FOLDER or --catalog DIR, got none")
     chosen = PROFILES[profile]
     expect = Expectations(min_bleed_mm=chosen.min_bleed_mm if bleed_mm is None else bleed_mm,
                           cmyk=chosen.cmyk, safe_mm=safe_mm, pages=pages,

@@ -207,16 +207,20 @@ def test_cli_on_files(files):
 def test_cli_needs_something_to_check():
     result = run_cli("preflight")
     assert result.returncode == 2
-    assert "expected PDF files or --out OUTPUT_FOLDER, got neither" in result.stderr
+    assert "expected PDF files, --out OUTPUT_FOLDER or --catalog DIR, got none" in result.stderr
 
 
-def test_cli_on_a_build_output(built):
+def test_cli_on_a_build_output(built, sample, tmp_path):
     out, manifest, _ = built
-    result = run_cli("preflight", "--out", out, "--jobs", "2")
+    # --catalog alone reads the build's default folder, output/, from where it is run.
+    (tmp_path / "output").symlink_to(out)
+    result = run_cli("preflight", "--catalog", sample, "--jobs", "2", cwd=tmp_path)
     assert result.returncode == 0, result.stdout
     ok = [d for d in manifest["documents"] if d["status"] == "ok"]
-    assert f"preflight: {len(ok)} file(s)" in result.stderr
-    assert result.stderr.strip().endswith(f"{len(ok)} without findings; 0 errors, 0 warnings")
+    pages = sum(d["pages"] for d in ok)
+    assert result.stdout == ""
+    assert result.stderr.strip() == (f"preflight: {len(ok)} file(s), {pages} page(s), {len(ok)} "
+                                     "without findings; 0 errors, 0 warnings")
 
 
 def test_build_fails_a_document_that_fails_preflight(tmp_path):
