@@ -127,12 +127,12 @@ def preflight_file(path: Path, expect: Expectations, *, source: str | None = Non
 
 
 class _Report:
-    """Findings of one file, each problem kind once per page (with a count)."""
+    """Findings of one file, each problem once per page."""
 
     def __init__(self, source: str):
         self.source = source
         self.findings: list[Finding] = []
-        self._seen: dict[tuple, int] = {}
+        self._seen: set[tuple] = set()
         #: Whether each font used is embedded, by font object.
         self.embedded: dict[tuple, bool] = {}
         #: Codes drawing missing glyphs, by font object (``None``: not checkable).
@@ -143,7 +143,7 @@ class _Report:
         marker = (code, page, key or message)
         if marker in self._seen:
             return
-        self._seen[marker] = len(self.findings)
+        self._seen.add(marker)
         self.findings.append(Finding(code=code, severity=severity, category="preflight",
                                      source=self.source, field=f"page {page}" if page else None,
                                      message=message, extra=extra))
@@ -325,12 +325,13 @@ class _Painting:
 
     def __init__(self, report: _Report, number: int, expect: Expectations):
         self.report, self.number, self.expect = report, number, expect
-        self.smallest: tuple[float, str] | None = None
+        #: Smallest text size painted on the page, in points.
+        self.smallest: float | None = None
 
     def page(self, page: pikepdf.Page) -> None:
         self.run(page.obj, page.obj.get("/Resources"), _State(), depth=0)
-        if self.smallest is not None and self.smallest[0] < self.expect.min_text_pt - 0.01:
-            size, sample = self.smallest
+        if self.smallest is not None and self.smallest < self.expect.min_text_pt - 0.01:
+            size = self.smallest
             self.report.error("preflight.text-size", self.number,
                               f"expected text of at least {self.expect.min_text_pt:g} pt, got "
                               f"{size:.1f} pt", text_pt=round(size, 2))
@@ -507,8 +508,8 @@ class _Painting:
             return  # invisible text (a clipping path or a searchable layer) paints nothing
         matrix = _multiply(tm, state.ctm)
         size = state.size * math.hypot(matrix[2], matrix[3])
-        if self.smallest is None or size < self.smallest[0]:
-            self.smallest = (size, "")
+        if self.smallest is None or size < self.smallest:
+            self.smallest = size
         self.glyphs(state.font, args)
         if state.render in (0, 2, 4, 6):
             self.colour(state.fill, "text")
