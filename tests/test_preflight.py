@@ -249,3 +249,23 @@ def test_build_fails_a_document_that_fails_preflight(tmp_path):
     # A screen file is not printed: the picture's resolution is not its problem.
     assert screen["status"] == "ok"
     assert not [f for f in screen["findings"] if f["code"].startswith("preflight")]
+
+
+def test_spot_and_lab_colours_count_only_when_painted(files):
+    """A spot colour filled, a Lab colour stroked, and an RGB colour set but never used."""
+    pdf = pikepdf.open(io.BytesIO(files["thin_bleed"]))
+    page = pdf.pages[0]
+    tint = pikepdf.Dictionary(FunctionType=2, Domain=[0, 1], C0=[0, 0, 0, 0], C1=[0, 0.5, 1, 0], N=1)
+    spaces = page.Resources.get("/ColorSpace") or pikepdf.Dictionary()
+    spaces["/Spot"] = pikepdf.Array([pikepdf.Name.Separation, pikepdf.Name("/PANTONE 1505 C"),
+                                     pikepdf.Name.DeviceCMYK, tint])
+    spaces["/Lab"] = pikepdf.Array([pikepdf.Name.Lab, pikepdf.Dictionary(WhitePoint=[0.95, 1, 1.09])])
+    page.Resources.ColorSpace = spaces
+    page.contents_add(pdf.make_stream(b"q /Spot cs 1 scn 20 20 10 10 re f /Lab CS 50 0 0 SCN "
+                                      b"20 20 m 40 40 l S 1 0 0 rg Q"))
+    buffer = io.BytesIO()
+    pdf.save(buffer)
+    findings = preflight(buffer.getvalue(), Expectations(min_bleed_mm=0), source="x")
+    assert [f.message for f in findings] == [
+        "expected only CMYK colours in a CMYK profile, got a spot colour (PANTONE 1505 C) used as fill",
+        "expected only CMYK colours in a CMYK profile, got Lab used as stroke"]
