@@ -30,7 +30,6 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import pikepdf
-import pypdfium2 as pdfium
 
 from generator.findings import Finding, InsertgenError, Severity
 
@@ -84,16 +83,20 @@ def expectations(layout, profile, **overrides) -> Expectations:
 def preflight(data: bytes, expect: Expectations, *, source: str, read=None) -> list[Finding]:
     """Every problem of the PDF ``data``; ``source`` names it in the findings. ``read`` is the
     file already open in PDFium (a :class:`generator.pdf.ReadBack`), when the caller has it."""
+    return _run(data, expect, source, read).findings
+
+
+def _run(data: bytes, expect: Expectations, source: str, read) -> _Report:
     report = _Report(source)
     try:
         pdf = pikepdf.open(io.BytesIO(data))
     except pikepdf.PdfError as error:
         report.error("preflight.structure", None, f"expected a valid PDF, got {error}")
-        return report.findings
+        return report
     with pdf:
         for problem in pdf.check_pdf_syntax() if expect.check_syntax else ():
             report.error("preflight.structure", None, f"expected a valid PDF structure, got {problem}")
-        count = len(pdf.pages)
+        count = report.pages = len(pdf.pages)
         if expect.pages and count != expect.pages:
             report.error("preflight.pages", None, f"expected {expect.pages} pages, got {count}")
         if count % expect.page_multiple:
@@ -114,16 +117,7 @@ def preflight(data: bytes, expect: Expectations, *, source: str, read=None) -> l
         report.error("preflight.qr", None, f"expected QR modules of at least {MIN_QR_MODULE_MM} mm "
                                            f"to scan at print size, got {expect.qr_module_mm:.2f} mm: "
                                            "make the code larger or the URL shorter")
-    return report.findings
-
-
-def preflight_file(path: Path, expect: Expectations, *, source: str | None = None) -> list[Finding]:
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        return [Finding(code="preflight.structure", source=source or str(path), category="preflight",
-                        message=f"expected a readable PDF file, got {error.strerror}")]
-    return preflight(data, expect, source=source or str(path))
+    return report
 
 
 class _Report:
@@ -132,6 +126,7 @@ class _Report:
     def __init__(self, source: str):
         self.source = source
         self.findings: list[Finding] = []
+        self.pages = 0
         self._seen: set[tuple] = set()
         #: Whether each font used is embedded, by font object.
         self.embedded: dict[tuple, bool] = {}
@@ -697,9 +692,11 @@ def check_files(targets: list[tuple[Path, Expectations]], jobs: int | None = Non
 
 def _check_one(target: tuple[Path, Expectations]) -> Checked:
     path, expect = target
-    findings = preflight_file(path, expect, source=str(path))
     try:
-        pages = len(pdfium.PdfDocument(str(path)))
-    except (pdfium.PdfiumError, OSError):
-        pages = 0
-    return Checked(str(path), findings, pages)
+        data = path.read_bytes()
+    except OSError as error:
+        return Checked(str(path), [Finding(code="preflight.structure", source=str(path),
+                                           category="preflight", message="expected a readable "
+                                           f"PDF file, got {error.strerror}")])
+    report = _run(data, expect, str(path), None)
+    return Checked(str(path), report.findings, report.pages)

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pypdfium2 as pdfium
 import pytest
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -36,6 +37,15 @@ def built(sample, tmp_path_factory):
     assert result.returncode == 0, result.stderr
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     return out, manifest, result
+
+
+def pdf_text(path) -> str:
+    """The text of every page of the PDF at ``path``, as PDFium extracts it, on one line."""
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        return " ".join(p.get_textpage().get_text_range() for p in pdf).replace("\r\n", " ")
+    finally:
+        pdf.close()
 
 
 def document(manifest: dict, path: str) -> dict:

@@ -7,9 +7,8 @@ from __future__ import annotations
 import json
 import shutil
 
-import pypdfium2 as pdfium
 import pytest
-from conftest import FIXTURES, document, run_cli
+from conftest import FIXTURES, document, pdf_text, run_cli
 
 
 @pytest.fixture(scope="module")
@@ -20,14 +19,6 @@ def solicit_build(tmp_path_factory):
     result = run_cli("build", catalog, "--out", out, "--jobs", "2")
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     return out, manifest, result
-
-
-def text_of(path) -> str:
-    pdf = pdfium.PdfDocument(str(path))
-    try:
-        return " ".join(page.get_textpage().get_text_range() for page in pdf).replace("\r\n", " ")
-    finally:
-        pdf.close()
 
 
 def test_what_is_built_and_what_fails(solicit_build):
@@ -50,14 +41,14 @@ def test_what_is_built_and_what_fails(solicit_build):
 
 def test_the_pdf_has_the_cleaned_text(solicit_build):
     out, _, _ = solicit_build
-    english = text_of(out / "SO-KTL/SO-KTL_card-a6_en.pdf")
+    english = pdf_text(out / "SO-KTL/SO-KTL_card-a6_en.pdf")
     assert "Thanks for choosing the Solo kettle!" in english
     assert "Contact us first and we will replace it free of charge." in english
     assert "Change the filter every 90 days." in english
     assert "5-Star Chef Edition" in english  # allowed by the catalog's allow-list
     for gone in ("review", "Happy?", "descaler", "Mention"):
         assert gone not in english
-    german = text_of(out / "SO-KTL/SO-KTL_card-a6_de.pdf")
+    german = pdf_text(out / "SO-KTL/SO-KTL_card-a6_de.pdf")
     assert "wir ersetzen das Gerät kostenlos" in german
     assert "Wechseln Sie den Filter alle 90 Tage." in german
     for gone in ("Gutschein", "bewerten", "Rezension"):
@@ -66,7 +57,7 @@ def test_the_pdf_has_the_cleaned_text(solicit_build):
 
 def test_neutral_allowed_marketplace_keeps_a_neutral_request(solicit_build):
     out, manifest, _ = solicit_build
-    text = text_of(out / "SO-KTL/SO-KTL_us_en.pdf")
+    text = pdf_text(out / "SO-KTL/SO-KTL_us_en.pdf")
     assert "Please leave an honest review on Amazon." in text
     assert "5-star" not in text
     entry = document(manifest, "SO-KTL/SO-KTL_us_en.pdf")

@@ -75,13 +75,6 @@ def files(tmp_path_factory) -> dict[str, bytes]:
     return made
 
 
-def _by_page(findings) -> dict[tuple[str, str | None], list]:
-    out: dict = {}
-    for finding in findings:
-        out.setdefault((finding.code, finding.field), []).append(finding)
-    return out
-
-
 def test_a_good_card_has_no_findings(files):
     assert preflight(files["good"], Expectations(**{**CARD.__dict__, "detect_qr": True}),
                      source="good.pdf") == []

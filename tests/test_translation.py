@@ -6,9 +6,8 @@ from __future__ import annotations
 import json
 import shutil
 
-import pypdfium2 as pdfium
 import pytest
-from conftest import FIXTURES, run_cli
+from conftest import FIXTURES, pdf_text, run_cli
 
 from generator.pofile import PoSyntaxError, format_po, parse, read, write_if_changed
 
@@ -33,14 +32,6 @@ def translate(path, texts: dict[str, str]) -> None:
             entry.msgstr = texts[field]
             entry.fuzzy = False
     write_if_changed(path, po)
-
-
-def pdf_text(path) -> str:
-    pdf = pdfium.PdfDocument(str(path))
-    try:
-        return " ".join(p.get_textpage().get_text_range() for p in pdf).replace("\r\n", " ")
-    finally:
-        pdf.close()
 
 
 # --- PO files -------------------------------------------------------------------------------
