@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 from generator import build  # noqa: E402
 from generator.build import BuildOptions, plan, prepare  # noqa: E402
 from generator.catalog import load_catalog  # noqa: E402
-from generator.pdf import ConfinedFetcher, RenderJob  # noqa: E402
+from generator.render.pdf import ConfinedFetcher, RenderJob  # noqa: E402
 
 
 def example_jobs(out: Path) -> list[RenderJob]:
@@ -64,8 +64,8 @@ def compliance_cost(jobs, out: Path) -> None:
     import dataclasses
 
     from generator import cleaning
-    from generator.compliance import checker, languages, pack
-    from generator.pdf import gate_problems
+    from generator.compliance.engine import checker, languages, pack
+    from generator.render.pdf import gate_problems
 
     checker.cache_clear()
     pack.cache_clear()
@@ -128,8 +128,8 @@ def preflight_cost(jobs) -> None:
     """What preflight adds: timed directly on each distinct document, against rendering it."""
     import dataclasses
 
-    from generator.pdf import ReadBack
-    from generator.preflight import preflight
+    from generator.render.pdf import ReadBack
+    from generator.press.preflight import preflight
 
     build._init_worker()
     rendering, in_build, in_command = [], [], []

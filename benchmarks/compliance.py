@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 import corpus  # noqa: E402
 
-from generator.compliance import scan_text  # noqa: E402
+from generator.compliance.engine import scan_text  # noqa: E402
 
 
 def table(title: str, scores: dict) -> None:

@@ -26,8 +26,8 @@ from weasyprint import CSS, HTML  # noqa: E402
 from generator import build  # noqa: E402
 from generator import catalog as catalogs  # noqa: E402
 from generator.build import Planned, prepare  # noqa: E402
-from generator.layouts import PROFILES  # noqa: E402
-from generator.pdf import ConfinedFetcher  # noqa: E402
+from generator.catalog.layouts import PROFILES  # noqa: E402
+from generator.render.pdf import ConfinedFetcher  # noqa: E402
 
 
 def manual_job(out: Path, layout_name: str, locales: list[str]):

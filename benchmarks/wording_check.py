@@ -15,7 +15,7 @@ from babel.messages.pofile import read_po
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from generator.compliance import scan_text  # noqa: E402
+from generator.compliance.engine import scan_text  # noqa: E402
 
 
 def strings(value):

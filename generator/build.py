@@ -1,7 +1,8 @@
-"""The orchestrator: catalog -> localized content -> compliance cleaning and checks -> HTML ->
-PDF (with its last compliance gate) -> manifest.
+"""The orchestrator: catalog -> localized content -> compliance-cleaned content -> checked ->
+HTML -> PDF -> compliance gate and preflight -> written file and manifest.
 
-Reads like the pipeline. Everything up to the HTML runs in this process (cheap, and it is where
+Reads like the pipeline: each stage is handed the typed result of the one before, and no stage
+calls another. Everything up to the HTML runs in this process (cheap, and it is where
 every problem can still be named by file and field); PDFs are rendered by warm worker processes.
 One failing document never stops the others; each PDF and the manifest are written atomically.
 """
@@ -9,9 +10,11 @@ One failing document never stops the others; each PDF and the manifest are writt
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import multiprocessing
 import os
 import sys
+import tempfile
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -19,16 +22,12 @@ from pathlib import Path
 import click
 
 from generator.catalog import LoadedCatalog, LoadedProduct, load_catalog
-from generator.cleaning import (
-    allow_list,
-    check_layout_text,
-    check_unprinted,
-    checked_texts,
-    clean_sections,
-    compliance_profile,
-)
-from generator.compliance import checker
-from generator.content import Section, localize
+from generator.catalog.layouts import PROFILES, PrintProfile, ResolvedLayout
+from generator.compliance.cleaning import check_unprinted, clean_document
+from generator.compliance.engine import checker
+from generator.compliance.gate import Gate, gate_problems
+from generator.content.localize import Section, localize, support_url
+from generator.files import write_atomically
 from generator.findings import (
     CatalogError,
     Finding,
@@ -37,16 +36,17 @@ from generator.findings import (
     has_errors,
     has_warnings,
 )
-from generator.fit import fit_findings
-from generator.glyphs import check_glyphs
-from generator.layouts import PROFILES, PrintProfile, ResolvedLayout
+from generator.i18n.status import translation_status
+from generator.i18n.translations import Text
 from generator.manifest import DocumentRecord, write_manifest
 from generator.paths import BUILTIN_LAYOUTS
-from generator.pdf import Gate, Renderer, RenderJob, RenderResult
-from generator.preflight import expectations
-from generator.render import build_context, environment, render_css, render_html, support_url
-from generator.resources import output_intent_css
-from generator.translations import Text
+from generator.press.preflight import Expectations, expectations, preflight
+from generator.press.readback import ReadBack, pdf_text
+from generator.render.fit import fit_findings
+from generator.render.glyphs import check_glyphs
+from generator.render.html import build_context, environment, render_css, render_html
+from generator.render.pdf import Renderer, RenderJob, RenderResult
+from generator.render.resources import output_intent_css
 
 
 @dataclasses.dataclass
@@ -104,9 +104,7 @@ def run_build(options: BuildOptions) -> BuildResult:
         """Documents are prepared while the workers render the ones before them."""
         for planned in plans:
             job = prepare(catalog, planned, options.out)
-            record = DocumentRecord.planned(planned.loaded.product.sku, planned.document,
-                                            planned.layout, planned.locales, planned.path,
-                                            planned.profile, planned.findings)
+            record = planned_record(planned)
             records[planned.path] = record
             if job is None:
                 failed_early.append(record)
@@ -121,8 +119,8 @@ def run_build(options: BuildOptions) -> BuildResult:
         while failed_early:
             report.done(failed_early.pop(0))
         record, planned = records[result.key], by_path[result.key]
-        record.complete(result, fit_findings(planned.texts, result, planned.loaded.product.sku,
-                                             planned.path))
+        complete(record, result, fit_findings(planned.texts, result, planned.loaded.product.sku,
+                                              planned.path))
         report.done(record)
     while failed_early:
         report.done(failed_early.pop(0))
@@ -168,9 +166,7 @@ def run_check(options: BuildOptions) -> CheckResult:
     code = 2 if has_errors(catalog.findings) else 1 if has_errors(findings) else 0
     if code == 0 and options.strict and has_warnings(findings):
         code = 1
-    from generator.status import translation_status
-
-    status = translation_status(catalog, fit=False).to_dict()
+    status = translation_status(catalog).to_dict()
     return CheckResult(findings, len(plans), code, status)
 
 
@@ -217,9 +213,28 @@ def plan(catalog: LoadedCatalog, options: BuildOptions) -> list[Planned]:
     return out
 
 
-def prepare(catalog: LoadedCatalog, planned: Planned, out: Path) -> RenderJob | None:
-    """Content, checks and HTML for one document; ``None`` when a check failed it."""
+@dataclasses.dataclass(frozen=True)
+class Job:
+    """One document for a worker: what to render, and what to check the PDF with before it
+    is written to ``out_path``."""
+
+    render: RenderJob
+    out_path: str
+    #: ``None`` skips the compliance gate (benchmarks measure its cost that way).
+    gate: Gate | None = None
+    #: What the print shop expects of the file (``None`` skips preflight).
+    preflight: Expectations | None = None
+
+    @property
+    def key(self) -> str:
+        return self.render.key
+
+
+def prepare(catalog: LoadedCatalog, planned: Planned, out: Path) -> Job | None:
+    """Content, cleaning, checks and HTML for one document; ``None`` when a check failed it."""
+    root = catalog.root.resolve()
     marketplace = catalog.brand.marketplaces[planned.marketplace]
+    # Localized content.
     sections: list[Section] = []
     for locale in planned.locales:
         section, findings = localize(catalog, planned.loaded, locale, marketplace,
@@ -227,13 +242,17 @@ def prepare(catalog: LoadedCatalog, planned: Planned, out: Path) -> RenderJob | 
         sections.append(section)
         planned.findings += findings
     url = support_url(planned.marketplace, marketplace, planned.loaded.product.sku, planned.locales[0])
-    planned.findings += clean_sections(catalog, planned.loaded, planned.marketplace, sections, url)
+    # Compliance-cleaned content (the sections are cleaned in place).
+    env = environment(root)
+    cleaned = clean_document(catalog, planned.loaded, planned.marketplace, sections, url,
+                             planned.layout, env)
+    planned.findings += cleaned.findings
+    # Checked: every character has a glyph.
     planned.findings += check_glyphs(catalog, planned.loaded, sections)
     planned.texts = {(t.locale, t.field): t for section in sections for t in section.texts()}
-    env = environment(catalog.root.resolve())
-    planned.findings += check_layout_text(env, planned.layout, catalog)
     if has_errors(planned.findings):
         return None
+    # HTML.
     context = build_context(catalog, planned.loaded, planned.layout, planned.profile,
                             planned.marketplace, sections)
     try:
@@ -246,17 +265,16 @@ def prepare(catalog: LoadedCatalog, planned: Planned, out: Path) -> RenderJob | 
         planned.findings.append(_template_finding(planned, error))
         return None
     intent_css, intent_file = output_intent_css(catalog, planned.profile)
-    allowed = [str(catalog.root.resolve()), str(BUILTIN_LAYOUTS)]
+    allowed = [str(root), str(BUILTIN_LAYOUTS)]
     if intent_file:
         allowed.append(intent_file)
-    return RenderJob(
+    render = RenderJob(
         key=planned.path,
         html=html,
         css=intent_css + css,
-        base_dir=str(catalog.root.resolve()),
+        base_dir=str(root),
         css_dir=str(planned.layout.folder.resolve()),
         allowed=tuple(allowed),
-        out_path=str((out / planned.path).resolve()),
         expected_pages=planned.layout.spec.pages,
         pdf_variant=planned.profile.pdf_variant,
         marks=planned.profile.marks,
@@ -264,11 +282,9 @@ def prepare(catalog: LoadedCatalog, planned: Planned, out: Path) -> RenderJob | 
         max_lines=tuple(planned.layout.spec.max_lines.items()),
         page_multiple=planned.layout.spec.page_multiple,
         notes_html=notes,
-        gate=Gate(tuple(planned.locales), compliance_profile(catalog, planned.marketplace),
-                  allow_list(catalog),
-                  checked_texts(catalog, planned.loaded, planned.marketplace, sections, url)),
-        preflight=expectations(planned.layout, planned.profile, check_syntax=False),
     )
+    return Job(render, out_path=str((out / planned.path).resolve()), gate=cleaned.gate,
+               preflight=expectations(planned.layout, planned.profile, check_syntax=False))
 
 
 def _template_finding(planned: Planned, error: Exception) -> Finding:
@@ -289,11 +305,30 @@ def _init_worker() -> None:
     _RENDERER = Renderer()
 
 
-def _render(job: RenderJob) -> RenderResult:
-    return _RENDERER.render(job)
+def _render(job: Job) -> RenderResult:
+    """In a worker: render the PDF, gate and preflight it, and write it when nothing failed."""
+    result = _RENDERER.render(dataclasses.replace(job.render, placed=job.preflight is not None))
+    pdf, result.pdf = result.pdf, None  # the bytes stay in the worker
+    if pdf is None:
+        return result
+    with ReadBack(pdf) as read:
+        if job.gate is not None and not result.failed:
+            result.problems += gate_problems(pdf_text(read), job.gate)
+        if job.preflight is not None and not result.failed:
+            expect = dataclasses.replace(job.preflight, qr_module_mm=result.qr_module_mm,
+                                         image_names=result.images)
+            result.findings = preflight(pdf, expect, source=job.key, read=read)
+    if result.overflow or result.too_many_lines or result.failed or \
+            any(f.severity == "error" for f in result.findings):
+        return result
+    write_atomically(Path(job.out_path), pdf)
+    result.ok = True
+    result.sha256 = hashlib.sha256(pdf).hexdigest()
+    result.size = len(pdf)
+    return result
 
 
-def render_all(jobs: Iterable[RenderJob], workers: int | None, count: int):
+def render_all(jobs: Iterable[Job], workers: int | None, count: int):
     """Render every job (at most ``count``), yielding results as they finish."""
     if not count:
         return
@@ -306,6 +341,59 @@ def render_all(jobs: Iterable[RenderJob], workers: int | None, count: int):
     context = multiprocessing.get_context("fork")
     with context.Pool(workers, initializer=_init_worker) as pool:
         yield from pool.imap_unordered(_render, jobs, chunksize=1)
+
+
+def planned_record(planned: Planned) -> DocumentRecord:
+    """The manifest entry of a planned document (failed already when a check failed it)."""
+    spec, profile = planned.layout.spec, planned.profile
+    record = DocumentRecord(planned.loaded.product.sku, planned.document, planned.layout.name,
+                            list(planned.locales), planned.path, list(spec.trim_mm),
+                            spec.bleed_mm if profile.bleed else 0.0, profile.pdf_variant,
+                            profile.name, planned.findings)
+    if has_errors(planned.findings):
+        record.status = "failed"
+    return record
+
+
+def complete(record: DocumentRecord, result: RenderResult, fit: list[Finding] = ()) -> None:
+    """Record a render in the document's manifest entry: its problems, the fit and preflight
+    findings, pages, hash and size."""
+    locale = record.locales[0] if len(record.locales) == 1 else None
+    record.findings += fit
+    for code, severity, message in result.problems:
+        # ``compliance.pdf.<category>`` from the PDF gate, ``render.*`` otherwise.
+        category = code.rsplit(".", 1)[-1] if code.startswith("compliance.") else "render"
+        record.findings.append(Finding(code=code, severity=Severity(severity), message=message,
+                                       source=record.path, sku=record.sku, category=category,
+                                       locale=locale))
+    record.findings += [dataclasses.replace(f, sku=record.sku, locale=locale) for f in result.findings]
+    record.pages = result.pages
+    record.status = "ok" if result.ok else "failed"
+    record.sha256 = result.sha256
+    record.bytes = result.size
+
+
+def measure_overflow(catalog: LoadedCatalog, jobs: int | None) -> dict[tuple[str, str], int]:
+    """``(sku, locale) -> texts that do not fit``, from laying out every document without
+    writing it (``insertgen i18n status``)."""
+    counts: dict[tuple[str, str], set] = {}
+    with tempfile.TemporaryDirectory() as scratch:
+        plans = plan(catalog, BuildOptions(catalog=catalog.root, out=Path(scratch)))
+        by_path = {p.path: p for p in plans}
+        prepared = []
+        for planned in plans:
+            job = prepare(catalog, planned, Path(scratch))
+            if job is not None:
+                prepared.append(Job(dataclasses.replace(job.render, write=False), job.out_path))
+        for result in render_all(prepared, jobs, len(prepared)):
+            planned = by_path[result.key]
+            for finding in fit_findings(planned.texts, result, planned.loaded.product.sku,
+                                        planned.path):
+                for locale in planned.locales:
+                    if finding.locale in (locale, None) or len(planned.locales) == 1:
+                        key = (planned.loaded.product.sku, locale)
+                        counts.setdefault(key, set()).add(finding.field)
+    return {key: len(fields) for key, fields in counts.items()}
 
 
 # --- reporting --------------------------------------------------------------------------

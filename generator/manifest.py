@@ -1,5 +1,7 @@
 """``OUT/manifest.json``: one entry per document, whether it was built or failed.
 
+Plain data, below every stage: the orchestrator writes it, the press tools read it.
+
 Entries of documents outside this build (another ``--product`` run) are kept, so a partial
 build loses nothing already built.
 """
@@ -11,9 +13,8 @@ import json
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from generator.findings import Finding, InsertgenError, Severity, has_errors, sort_key
-from generator.layouts import PrintProfile, ResolvedLayout
-from generator.pdf import RenderResult, write_atomically
+from generator.files import write_atomically
+from generator.findings import Finding, InsertgenError, sort_key
 
 MANIFEST = "manifest.json"
 
@@ -37,34 +38,6 @@ class DocumentRecord:
     pages: int = 0
     sha256: str | None = None
     bytes: int = 0
-
-    @classmethod
-    def planned(cls, sku: str, document: str, layout: ResolvedLayout, locales: list[str], path: str,
-                profile: PrintProfile, findings: list[Finding]) -> DocumentRecord:
-        spec = layout.spec
-        record = cls(sku, document, layout.name, list(locales), path, list(spec.trim_mm),
-                     spec.bleed_mm if profile.bleed else 0.0, profile.pdf_variant, profile.name,
-                     findings)
-        if has_errors(findings):
-            record.status = "failed"
-        return record
-
-    def complete(self, result: RenderResult, fit: list[Finding] = ()) -> None:
-        """Record the render: its problems, the fit findings, pages, hash and size."""
-        self.findings += fit
-        for code, severity, message in result.problems:
-            # ``compliance.pdf.<category>`` from the PDF gate, ``render.*`` otherwise.
-            category = code.rsplit(".", 1)[-1] if code.startswith("compliance.") else "render"
-            self.findings.append(Finding(code=code, severity=Severity(severity), message=message,
-                                         source=self.path, sku=self.sku, category=category,
-                                         locale=self.locales[0] if len(self.locales) == 1 else None))
-        self.findings += [dataclasses.replace(f, sku=self.sku, locale=self.locales[0]
-                                              if len(self.locales) == 1 else None)
-                          for f in result.findings]
-        self.pages = result.pages
-        self.status = "ok" if result.ok else "failed"
-        self.sha256 = result.sha256
-        self.bytes = result.size
 
     def to_dict(self) -> dict[str, Any]:
         return {

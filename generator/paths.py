@@ -20,5 +20,5 @@ def _data_dir(name: str) -> Path:
 
 BUILTIN_LAYOUTS = _data_dir("layouts")
 BUILTIN_LOCALES = _data_dir("locales")
-RULES = PACKAGE / "rules"
+RULES = PACKAGE / "compliance" / "rules"
 DATA = PACKAGE / "data"

@@ -9,7 +9,7 @@ import dataclasses
 from collections.abc import Iterable
 from pathlib import Path
 
-from generator.compliance import scan_text
+from generator.compliance.engine import scan_text
 
 CORPUS = Path(__file__).parent / "compliance_corpus"
 

@@ -1,0 +1,128 @@
+"""Layouts and print profiles: which template, which trim size, which PDF flavour.
+
+A layout is a folder with a ``layout.yaml`` and its templates. Built-in layouts live in the
+project's ``layouts/``; a catalog overrides one by shipping a same-named folder in its own
+``layouts/`` (templates are looked up in the catalog first, then in the built-ins).
+Print profiles are a small table (:data:`PROFILES`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from generator.catalog.models import Strict
+from generator.paths import BUILTIN_LAYOUTS
+
+MM_PER_INCH = 25.4
+PT_PER_MM = 72 / MM_PER_INCH
+
+
+class Layout(Strict):
+    """``layouts/<name>/layout.yaml``: what a layout produces and its page geometry."""
+
+    description: str = Field(description="One line shown by `insertgen init` and the README.")
+    kind: Literal["card", "manual"] = Field("card", description="Document kind.")
+    template: str = Field(description="Template file inside the layout folder.")
+    stylesheet: str = Field(description="Stylesheet template inside the layout folder.")
+    trim_mm: tuple[Annotated[float, Field(gt=0)], Annotated[float, Field(gt=0)]] = Field(
+        description="Trimmed page size, width and height in millimetres."
+    )
+    bleed_mm: Annotated[float, Field(ge=0)] = Field(3.0, description="Bleed on every side.")
+    safe_mm: Annotated[float, Field(ge=0)] = Field(
+        4.0, description="Distance from the trim edge that text never crosses."
+    )
+    pages: Annotated[int, Field(ge=0)] = Field(
+        2, description="Exact page count (2 for a card); 0 for any (a manual).")
+    page_multiple: Annotated[int, Field(ge=1)] = Field(
+        1, description="The page count is padded with notes pages to a multiple of this (4 for "
+        "a saddle-stitched booklet).")
+    notes_template: str | None = Field(
+        None, description="Template of one notes page used for the padding (before the last "
+        "page, the back cover).")
+    multi_language: bool = Field(False, description="All locales on one document.")
+    max_locales: Annotated[int, Field(ge=1)] = Field(1, description="Most locales on one document.")
+    max_lines: dict[str, Annotated[int, Field(ge=1)]] = Field(
+        default_factory=dict,
+        description="Most lines a text field may take, by field path ('card.tips' covers every "
+        "tip); the fit check measures them on the rendered card.",
+    )
+    options: dict[str, bool | int | float | str] = Field(
+        default_factory=dict, description="Switches the templates read, e.g. show_tips: false."
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class ResolvedLayout:
+    """A layout and where its files are."""
+
+    name: str
+    spec: Layout
+    #: Folder holding ``layout.yaml`` (catalog override or built-in).
+    folder: Path
+    #: True when the catalog overrides the built-in layout.
+    overridden: bool
+
+
+@dataclasses.dataclass(frozen=True)
+class PrintProfile:
+    """One row of the print profile table."""
+
+    name: str
+    description: str
+    #: WeasyPrint ``pdf_variant`` (``None`` for plain PDF).
+    pdf_variant: str | None
+    #: Colours as ``device-cmyk`` and a CMYK output intent.
+    cmyk: bool
+    #: Keep the layout's bleed (screen files are cut to the trim).
+    bleed: bool
+    #: Draw crop marks outside the bleed, in registration colour.
+    marks: bool
+    #: Minimum bleed a printer accepts, for preflight.
+    min_bleed_mm: float
+
+
+PROFILES: dict[str, PrintProfile] = {
+    p.name: p
+    for p in (
+        PrintProfile("print-x4", "PDF/X-4, CMYK output intent, bleed and crop marks",
+                     "pdf/x-4", cmyk=True, bleed=True, marks=True, min_bleed_mm=3.0),
+        PrintProfile("print-x1a", "PDF/X-1a, CMYK output intent, bleed and crop marks",
+                     "pdf/x-1a", cmyk=True, bleed=True, marks=True, min_bleed_mm=3.0),
+        PrintProfile("screen", "RGB for screens and e-mail: no bleed, no marks, small files",
+                     None, cmyk=False, bleed=False, marks=False, min_bleed_mm=0.0),
+    )
+}
+
+#: Length of a crop mark and its distance from the bleed edge, in millimetres.
+MARK_LENGTH_MM = 5.0
+MARK_OFFSET_MM = 1.0
+
+
+def layout_dirs(catalog_root: Path | None) -> list[Path]:
+    """Where layouts are looked up, catalog first."""
+    dirs = []
+    if catalog_root is not None and (catalog_root / "layouts").is_dir():
+        dirs.append(catalog_root / "layouts")
+    dirs.append(BUILTIN_LAYOUTS)
+    return dirs
+
+
+def available_layouts(catalog_root: Path | None) -> list[str]:
+    names: set[str] = set()
+    for folder in layout_dirs(catalog_root):
+        names.update(p.parent.name for p in folder.glob("*/layout.yaml"))
+    return sorted(names)
+
+
+def layout_file(name: str, catalog_root: Path | None) -> tuple[Path, bool] | None:
+    """The ``layout.yaml`` for ``name`` and whether it comes from the catalog."""
+    for index, folder in enumerate(layout_dirs(catalog_root)):
+        candidate = folder / name / "layout.yaml"
+        if candidate.is_file():
+            overridden = index == 0 and folder != BUILTIN_LAYOUTS
+            return candidate, overridden
+    return None

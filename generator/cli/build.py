@@ -1,0 +1,83 @@
+"""``build`` and ``check``: the orchestrator's run, whole or stopped before rendering."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from generator import __version__
+from generator.cli.common import CATALOG_ARG, fail, print_findings
+from generator.findings import InsertgenError, Severity, sort_key
+
+
+@click.command()
+@CATALOG_ARG
+@click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), default="output",
+              show_default=True, help="Output folder.")
+@click.option("--product", "products", multiple=True, metavar="SKU", help="Only this product (repeatable).")
+@click.option("--locale", "locales", multiple=True, metavar="LL", help="Only this locale (repeatable).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Worker processes (default: number of cores).")
+@click.option("--strict", is_flag=True, help="Treat warnings as failures (exit 1).")
+@click.option("--quiet", "-q", is_flag=True, help="Print errors and the summary only.")
+def build(catalog: Path, out: Path, products: tuple[str, ...], locales: tuple[str, ...],
+          jobs: int | None, strict: bool, quiet: bool) -> None:
+    """Build every product x document x locale of CATALOG into PDFs."""
+    from generator.build import BuildOptions, run_build
+
+    options = BuildOptions(catalog=catalog, out=out, products=products, locales=locales,
+                           jobs=jobs, strict=strict, quiet=quiet)
+    try:
+        result = run_build(options)
+    except InsertgenError as error:
+        fail(error)
+    sys.exit(result.exit_code)
+
+
+
+@click.command()
+@CATALOG_ARG
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif"]), default="text",
+              show_default=True)
+@click.option("--product", "products", multiple=True, metavar="SKU", help="Only this product (repeatable).")
+@click.option("--locale", "locales", multiple=True, metavar="LL", help="Only this locale (repeatable).")
+@click.option("--strict", is_flag=True, help="Treat warnings as failures (exit 1).")
+def check(catalog: Path, fmt: str, products: tuple[str, ...], locales: tuple[str, ...],
+          strict: bool) -> None:
+    """Validate CATALOG and check every text for compliance, without rendering."""
+    from generator.build import BuildOptions, run_check
+    from generator.findings import to_sarif
+
+    options = BuildOptions(catalog=catalog, out=Path("output"), products=products,
+                           locales=locales, strict=strict)
+    try:
+        result = run_check(options)
+    except InsertgenError as error:
+        fail(error)
+    if fmt == "json":
+        click.echo(json.dumps({"documents": result.documents, "exit_code": result.exit_code,
+                               "findings": [f.to_dict() for f in sorted(result.findings, key=sort_key)],
+                               "translations": result.translations},
+                              indent=2, ensure_ascii=False))
+    elif fmt == "sarif":
+        click.echo(json.dumps(to_sarif(result.findings, root=catalog, version=__version__),
+                              indent=2, ensure_ascii=False))
+    else:
+        print_findings(result.findings, err=False)
+        errors = sum(f.severity is Severity.ERROR for f in result.findings)
+        warnings = sum(f.severity is Severity.WARNING for f in result.findings)
+        removed = sum(f.action == "removed" for f in result.findings)
+        click.echo(f"{catalog}: {result.documents} document(s) checked, {errors} error(s), "
+                   f"{warnings} warning(s), {removed} sentence(s) the build removes", err=True)
+        if result.translations:
+            totals = result.translations["totals"]
+            done = sum(c["translated"] for c in totals.values())
+            total = sum(c["total"] for c in totals.values())
+            left = {n: sum(c[n] for c in totals.values()) for n in ("fuzzy", "missing", "failing")}
+            click.echo(f"translations: {done}/{total} current"
+                       + "".join(f", {v} {n}" for n, v in left.items() if v)
+                       + " (`insertgen i18n status` for the matrix and the fit)", err=True)
+    sys.exit(result.exit_code)

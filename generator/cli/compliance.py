@@ -1,0 +1,69 @@
+"""``compliance scan``: vet any text with the rule packs, one text per line."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+
+@click.group()
+def compliance() -> None:
+    """Review-solicitation compliance: vet any text with the rules the build uses."""
+
+
+@compliance.command("scan")
+@click.option("--lang", "language", required=True, metavar="LL",
+              help="Language of the text: ar, de, en, es, fr, it, ja, ko, nl, pl, pt-BR, sv, tr, zh-Hans.")
+@click.option("--profile", type=click.Choice(["strict", "neutral-allowed"]), default="strict",
+              show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "jsonl"]), default="text", show_default=True)
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False, allow_dash=True, path_type=Path))
+def compliance_scan(language: str, profile: str, fmt: str, files: tuple[Path, ...]) -> None:
+    """Check free text, one text per line, from FILES or standard input.
+
+    Exit 0 when every line is clean, 1 when anything was found."""
+    from generator.compliance.engine import checker, languages, pack_for_locale
+
+    if pack_for_locale(language) is None:
+        raise click.BadParameter(f"expected one of {', '.join(languages())}, got \"{language}\"",
+                                 param_hint="--lang")
+    engine = checker(language)
+    found = flagged = total = 0
+    for name, lines in _text_lines(files):
+        for number, line in enumerate(lines, 1):
+            total += 1
+            scan = engine.scan(line, profile=profile)
+            if scan.removals:
+                flagged += 1
+                found += len(scan.removals)
+            if fmt == "jsonl":
+                click.echo(json.dumps(scan.to_dict(), ensure_ascii=False))
+                continue
+            for removal in scan.removals:
+                match = removal.primary
+                click.echo(f"{name}:{number}:{match.start + 1}: {match.category}: removed "
+                           f"\"{removal.sentence}\": {match.message} (rule {match.rule})")
+    if fmt == "text":
+        click.echo(f"{flagged} of {total} line(s) ask for reviews; {found} sentence(s) removed",
+                   err=True)
+    sys.exit(1 if flagged else 0)
+
+
+def _text_lines(files: tuple[Path, ...]):
+    """``(name, lines)`` per input; standard input when no file (or ``-``) is given."""
+    for path in files or (Path("-"),):
+        if str(path) == "-":
+            yield "<stdin>", (line.rstrip("\r\n") for line in sys.stdin)
+            continue
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise click.FileError(str(path), hint=f"expected a readable UTF-8 text file ({error})") \
+                from None
+        yield str(path), text.splitlines()
+
+
+# --- translators ----------------------------------------------------------------------------

@@ -1,0 +1,698 @@
+"""The compliance engine: finds review-solicitation wording in a text and strips it.
+
+Rules are data: one YAML pack per language in ``generator/rules/`` (plus ``common.yaml``, applied
+to every language, for star strings, ``5/5`` ratings and review URLs). A pack declares *terms*
+(named lists of regular-expression alternatives, e.g. the words for "review" or for a request),
+*innocent* phrases masked before any rule runs ("review the safety notes", "IP54 rating"), and
+*rules* in the spirit of Vale:
+
+- existence: ``pattern``/``patterns`` must match;
+- co-occurrence: every term in ``all`` must occur in the same sentence, optionally within
+  ``near`` characters of each other;
+- both at once (a pattern plus terms), and per-rule ``exceptions`` masked for that rule only.
+
+The unit of checking is the sentence (a short question is joined to the sentence after it, so
+"Happy? Review us." is judged whole). An offending sentence is removed; the finding keeps the
+rule, category, matched span and the text before and after. The stage that applies this to a
+document's texts is :mod:`generator.compliance.cleaning`.
+"""
+
+from __future__ import annotations
+
+import bisect
+import dataclasses
+import functools
+import re
+import unicodedata
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Annotated, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from generator.paths import RULES
+
+#: Categories, most specific first: a sentence matched by several rules reports the first.
+CATEGORIES = ("incentive", "modify_review", "gating", "positive_only", "other", "review_link",
+              "solicit")
+PROFILES = ("strict", "neutral-allowed")
+COMMON = "common"
+
+
+# --- the pack format ------------------------------------------------------------------------
+
+
+class RuleSpec(BaseModel):
+    """One rule of a pack (``rules:`` list item)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9.-]*$")] = Field(
+        description="Identifier, unique in the pack; reported as <language>.<id>.")
+    category: Literal[CATEGORIES] = Field(description="What kind of solicitation this is.")  # type: ignore[valid-type]
+    message: str = Field(description="Why the sentence was removed, shown to the user.")
+    pattern: str | None = Field(None, description="A regular expression that must match.")
+    patterns: list[str] = Field(default_factory=list, description="Several patterns; any may match.")
+    all: list[str] = Field(default_factory=list, description="Terms that must all occur.")
+    near: Annotated[int, Field(gt=0)] | None = Field(
+        None, description="Maximum distance in characters between the matched pieces.")
+    exceptions: list[str] = Field(default_factory=list,
+                                  description="Phrases masked for this rule only.")
+    distinct: bool = Field(False, description="The terms must match different words (no overlap).")
+
+
+class PackSpec(BaseModel):
+    """A rule pack file (``generator/rules/<language>.yaml``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    language: str = Field(description="BCP 47 code of the language, or 'common'.")
+    name: str = Field(description="The language's English name.")
+    boundaries: Literal["words", "none"] = Field(
+        "words", description="'words': terms match whole words; 'none' for ja, zh (no spaces).")
+    also: list[str] = Field(default_factory=list,
+                            description="Other packs applied with this one (e.g. en).")
+    terms: dict[str, list[str]] = Field(default_factory=dict,
+                                        description="Named lists of alternatives.")
+    innocent: list[str] = Field(default_factory=list,
+                                description="Phrases masked before every rule of the pack.")
+    rules: list[RuleSpec] = Field(default_factory=list)
+
+
+class RulePackError(Exception):
+    """A rule pack cannot be loaded; the message names the file and the problem."""
+
+
+# --- compiled packs -------------------------------------------------------------------------
+
+_TERM_REF = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
+#: libyaml's loader when PyYAML has it (ten times faster on the packs), else the Python one.
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+FLAGS = re.IGNORECASE | re.UNICODE
+
+
+@dataclasses.dataclass(frozen=True)
+class Expr:
+    """An expression and the literal pieces (case-folded) one of which every match contains:
+    a text holding none of them is skipped without running the expression, which is what makes
+    scanning fast, since most texts hold no review word at all. The expression is compiled the
+    first time a text could match it (most never need to be, and compiling is the slow part of
+    loading a pack)."""
+
+    source: str
+    needles: tuple[str, ...] | None
+    where: str
+
+    @functools.cached_property
+    def regex(self) -> re.Pattern:
+        try:
+            return re.compile(self.source, FLAGS)
+        except re.error as error:
+            raise RulePackError(f"{self.where}: expected a regular expression, got "
+                                f"{self.source!r} ({error})") from None
+
+    @functools.cached_property
+    def _screen(self) -> re.Pattern | None:
+        """One search for any of the needles (faster than a test per needle from Python)."""
+        if self.needles is None:
+            return None
+        return re.compile("|".join(re.escape(n) for n in sorted(self.needles, key=len)))
+
+    def could_match(self, folded: str) -> bool:
+        return self._screen is None or self._screen.search(folded) is not None
+
+
+#: Case folding for the literal pre-check: what ``str.lower`` leaves apart but ``re``'s
+#: IGNORECASE matches (Turkish dotless and dotted i).
+_FOLD = {ord("ı"): "i", ord("\u0307"): None}
+
+
+def fold(text: str) -> str:
+    return text.lower().translate(_FOLD)
+
+
+def _needles(tree) -> tuple[str, ...] | None:
+    """Literal strings one of which every match of the parsed expression ``tree`` contains, or
+    ``None`` when no useful set can be derived (then the expression always runs)."""
+    from re import _constants as sre  # private module: a failure only costs speed
+
+    def sequence(items) -> set[str] | None:
+        options: list[set[str]] = []
+        run: list[str] = []
+
+        def flush():
+            if run:
+                options.append({"".join(run)})
+                run.clear()
+
+        for op, av in items:
+            if op is sre.LITERAL:
+                run.append(chr(av))
+                continue
+            if op in (sre.ASSERT, sre.ASSERT_NOT, sre.AT):  # zero width: the run goes on
+                continue
+            flush()
+            sub = None
+            if op is sre.SUBPATTERN:
+                sub = sequence(av[-1])
+            elif op is sre.BRANCH:
+                subs = [sequence(branch) for branch in av[1]]
+                sub = set().union(*subs) if all(subs) else None
+            elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT) and av[0] >= 1:
+                sub = sequence(av[2])
+            if sub:
+                options.append(sub)
+        flush()
+        return max(options, key=lambda o: (min(map(len, o)), -len(o))) if options else None
+
+    found = sequence(tree)
+    if not found:
+        return None
+    needles = {fold(n) for n in found}
+    if any(not n.strip() or (len(n) == 1 and n.isascii() and n.isalnum()) for n in needles):
+        return None  # a space or a single letter is in every text: no use as a filter
+    return tuple(sorted(needles))
+
+
+@dataclasses.dataclass(frozen=True)
+class Rule:
+    id: str
+    category: str
+    message: str
+    patterns: tuple[Expr, ...]
+    terms: tuple[str, ...]
+    near: int | None
+    distinct: bool
+    exceptions: tuple[Expr, ...]
+
+
+@dataclasses.dataclass(frozen=True)
+class Pack:
+    language: str
+    name: str
+    path: Path
+    also: tuple[str, ...]
+    terms: dict[str, Expr]
+    innocent: Expr | None
+    rules: tuple[Rule, ...]
+
+
+def _compile(source: str, where: str) -> Expr:
+    """The expression, checked (parsed) now and compiled when first needed."""
+    try:
+        from re import _parser as parser  # private module: parsing checks the syntax
+
+        tree = parser.parse(source, FLAGS)
+    except re.error as error:
+        raise RulePackError(f"{where}: expected a regular expression, got {source!r} ({error})") \
+            from None
+    except Exception:  # noqa: BLE001 - no parser: compile at once, without needles
+        expr = Expr(source, None, where)
+        expr.regex  # noqa: B018 - compiling now reports a broken expression at load time
+        return expr
+    try:
+        needles = _needles(tree)
+    except Exception:  # noqa: BLE001 - an unexpected tree only costs speed
+        needles = None
+    return Expr(source, needles, where)
+
+
+def _wrap(alternatives: str, words: bool) -> str:
+    return rf"(?<!\w)(?:{alternatives})(?!\w)" if words else f"(?:{alternatives})"
+
+
+def load_pack(path: Path) -> Pack:
+    """Read and compile one pack; every problem is a :class:`RulePackError` naming the file."""
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
+        spec = PackSpec.model_validate(data)
+    except (OSError, yaml.YAMLError) as error:
+        raise RulePackError(f"{path}: expected a readable YAML rule pack, got {error}") from None
+    except ValidationError as error:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors())
+        raise RulePackError(f"{path}: {problems}") from None
+    words = spec.boundaries == "words"
+    raw_terms = {name: "|".join(f"(?:{alt})" for alt in alts) for name, alts in spec.terms.items()}
+
+    def expand(source: str, where: str, seen: tuple[str, ...] = ()) -> str:
+        """``{name}`` replaced by the term's alternatives, terms inside terms included."""
+        def replace(match: re.Match) -> str:
+            name = match.group(1)
+            if name not in raw_terms:
+                raise RulePackError(f"{path}: {where}: expected a defined term, got {{{name}}}")
+            if name in seen:
+                raise RulePackError(f"{path}: {where}: expected terms that do not refer to "
+                                    f"themselves, got {{{name}}} inside {{{seen[-1]}}}")
+            return _wrap(expand(raw_terms[name], where, (*seen, name)), words)
+
+        return _TERM_REF.sub(replace, source)
+
+    terms = {name: _compile(_wrap(expand(raw, f"terms.{name}", (name,)), words),
+                            f"{path}: terms.{name}")
+             for name, raw in raw_terms.items()}
+    innocent = None
+    if spec.innocent:
+        joined = "|".join(f"(?:{expand(p, 'innocent')})" for p in spec.innocent)
+        # Innocent phrases start at a word (the guard lets the engine skip mid-word positions).
+        innocent = _compile(rf"(?<!\w)(?:{joined})" if words else joined, f"{path}: innocent")
+    rules = []
+    seen: set[str] = set()
+    for index, rule in enumerate(spec.rules):
+        where = f"rules[{index}] ({rule.id})"
+        if rule.id in seen:
+            raise RulePackError(f"{path}: {where}: expected a unique id, got a second {rule.id!r}")
+        seen.add(rule.id)
+        sources = ([rule.pattern] if rule.pattern else []) + rule.patterns
+        if not sources and not rule.all:
+            raise RulePackError(f"{path}: {where}: expected a pattern or 'all' terms, got neither")
+        for term in rule.all:
+            if term not in terms:
+                raise RulePackError(f"{path}: {where}: expected a defined term in 'all', got {term!r}")
+        rules.append(Rule(
+            id=f"{spec.language}.{rule.id}", category=rule.category, message=rule.message,
+            patterns=tuple(_compile(expand(p, where), f"{path}: {where}") for p in sources),
+            terms=tuple(rule.all), near=rule.near, distinct=rule.distinct,
+            exceptions=tuple(_compile(expand(p, where), f"{path}: {where}") for p in rule.exceptions),
+        ))
+    return Pack(spec.language, spec.name, path, tuple(spec.also), terms, innocent, tuple(rules))
+
+
+@functools.cache
+def available_packs(folder: Path = RULES) -> dict[str, Path]:
+    """Pack files by language code."""
+    return {path.stem: path for path in sorted(folder.glob("*.yaml"))}
+
+
+@functools.cache
+def pack(language: str, folder: Path = RULES) -> Pack:
+    return load_pack(available_packs(folder)[language])
+
+
+def pack_for_locale(locale: str, folder: Path = RULES) -> str | None:
+    """The pack that checks ``locale``: exact code, then its language (``de-AT`` -> ``de``,
+    ``pt`` -> ``pt-BR``, ``zh-CN`` -> ``zh-Hans``)."""
+    packs = available_packs(folder)
+    if locale in packs and locale != COMMON:
+        return locale
+    language = locale.split("-")[0].split("_")[0].lower()
+    if language in packs:
+        return language
+    for code in packs:
+        if code.split("-")[0].lower() == language:
+            return code
+    return None
+
+
+# --- text normalisation ---------------------------------------------------------------------
+
+#: Characters that carry no meaning for matching: Arabic harakat and tatweel, soft hyphen,
+#: zero-width characters, bidi controls and emoji variation selectors. Dropped before matching
+#: (offsets are mapped back).
+_IGNORABLE = re.compile("[\u00ad\u0610-\u061a\u064b-\u065f\u0670\u0640\u06d6-\u06ed"
+                        "\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufe0e\ufe0f\ufeff]")
+#: One-for-one replacements: any space but the line break (which ends a sentence) becomes " ",
+#: full-width letters and digits become ASCII, typographic apostrophes become "'".
+_ONE_FOR_ONE = {ord(c): " " for c in "\t\r\v\f\u00a0\u1680\u2000\u2001\u2002\u2003\u2004"
+                "\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"}
+_ONE_FOR_ONE.update({code: code - 0xFEE0 for code in range(0xFF10, 0xFF1A)})
+_ONE_FOR_ONE.update({code: code - 0xFEE0 for code in range(0xFF21, 0xFF3B)})
+_ONE_FOR_ONE.update({code: code - 0xFEE0 for code in range(0xFF41, 0xFF5B)})
+_ONE_FOR_ONE.update({ord("\u2019"): "'", ord("\u2018"): "'", ord("\u02bc"): "'",
+                     ord("\uff05"): "%", ord("\uff0f"): "/"})
+
+
+def normalize(text: str) -> tuple[str, list[int] | None]:
+    """The text to match on, and the original offset of each of its characters (``None`` when
+    the offsets are unchanged)."""
+    text = unicodedata.normalize("NFC", text) if not text.isascii() else text
+    if not _IGNORABLE.search(text):
+        return text.translate(_ONE_FOR_ONE), None
+    kept = [i for i, ch in enumerate(text) if not _IGNORABLE.match(ch)]
+    kept.append(len(text))
+    return "".join(text[i] for i in kept[:-1]).translate(_ONE_FOR_ONE), kept
+
+
+# --- sentences ------------------------------------------------------------------------------
+
+#: A sentence ends at . ! ? … followed by a space (and not by a lower-case letter or a digit,
+#: so "z. B. die" and "ca. 5" stay whole), at CJK full stops and marks, and at line breaks.
+_SENTENCE_END = re.compile(
+    r"[.!?…‼⁉؟]+[\"'»”’)\]]*(?= +(?![a-zà-öø-ÿß\d]))"
+    r"|[。！？]+[」』”’）)]*"
+    r"|\n")
+_QUESTION = re.compile(r"[?？؟][\"'»”’)\]」』）]*\s*$")
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of each sentence (surrounding spaces excluded). A question is joined to
+    the sentence that follows it ("Happy? Review us." is one unit)."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        spans.append((start, match.end()))
+        start = match.end()
+    spans.append((start, len(text)))
+    out: list[tuple[int, int]] = []
+    for begin, end in spans:
+        while begin < end and text[begin].isspace():
+            begin += 1
+        while end > begin and text[end - 1].isspace():
+            end -= 1
+        if begin == end:
+            continue
+        if out and _QUESTION.search(text[out[-1][0]:out[-1][1]]) and "\n" not in text[out[-1][1]:begin]:
+            out[-1] = (out[-1][0], end)
+        else:
+            out.append((begin, end))
+    return out
+
+
+# --- matching -------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class AllowEntry:
+    """A phrase the catalog allows, and why."""
+
+    phrase: str
+    reason: str
+
+
+@dataclasses.dataclass(frozen=True)
+class Match:
+    """One rule that fired, with the span it matched in the original text."""
+
+    rule: str
+    category: str
+    message: str
+    start: int
+    end: int
+    match: str
+
+    def to_dict(self) -> dict:
+        return {"rule": self.rule, "category": self.category, "start": self.start,
+                "end": self.end, "match": self.match, "message": self.message}
+
+
+@dataclasses.dataclass
+class Removal:
+    """A sentence taken out, and every rule that asked for it."""
+
+    start: int
+    end: int
+    sentence: str
+    matches: list[Match]
+
+    @property
+    def primary(self) -> Match:
+        return min(self.matches, key=lambda m: CATEGORIES.index(m.category))
+
+
+@dataclasses.dataclass
+class Allowed:
+    """A match let through, by the catalog's allow-list or by the profile."""
+
+    match: Match
+    reason: str
+
+
+@dataclasses.dataclass
+class Scan:
+    """The result of checking one text."""
+
+    text: str
+    clean: str
+    removals: list[Removal]
+    allowed: list[Allowed]
+
+    @property
+    def matches(self) -> list[Match]:
+        return [m for r in self.removals for m in r.matches]
+
+    def to_dict(self) -> dict:
+        """The JSONL record of ``insertgen compliance scan``."""
+        return {"text": self.text, "clean": self.clean,
+                "findings": [m.to_dict() for m in self.matches]}
+
+
+class Checker:
+    """The packs for one language, ready to check texts."""
+
+    def __init__(self, language: str, folder: Path = RULES):
+        self.language = language
+        code = COMMON if language == COMMON else pack_for_locale(language, folder)
+        #: True when no pack of this language exists (only common and English rules apply).
+        self.fallback = code is None
+        names: list[str] = []
+        for name in [code] + list(pack(code, folder).also) if code else ["en"]:
+            if name not in names and name in available_packs(folder):
+                names.append(name)
+        if COMMON in available_packs(folder) and COMMON not in names:
+            names.append(COMMON)
+        self.packs = [pack(name, folder) for name in names]
+        #: Scans of texts already seen (a build checks the same wording in many documents).
+        self._seen: dict[tuple, Scan] = {}
+
+    # A text is checked pack by pack on its normalised form; hits are collected over the whole
+    # text once, then grouped by sentence. Masking the innocent phrases is the costly part, so
+    # it is done only when some rule could fire on the unmasked text (masking only takes
+    # matches away). Every pack's innocent phrases are masked for all the packs that run
+    # together: "Let op" is Dutch for "Note", not an English request, and "haptic feedback"
+    # quoted in a Turkish manual is as innocent as in an English one.
+    def _pack_matches(self, pk: Pack, norm: str, folded: str, spans: list[tuple[int, int]],
+                      extra: re.Pattern | None) -> dict[int, list[tuple[Rule, int, int]]]:
+        candidates = _candidates(pk, norm, folded)
+        if not candidates:
+            return {}
+        masks = [p.innocent for p in self.packs if p.innocent and p.innocent.could_match(folded)]
+        masked = _masked(norm, [m.regex for m in masks] + [extra])
+        starts = [s for s, _ in spans]
+        hits: dict[str, list[tuple[int, int]]] = {}
+
+        def term_hits(name: str) -> list[tuple[int, int]]:
+            if name not in hits:
+                hits[name] = [m.span() for m in pk.terms[name].regex.finditer(masked)]
+            return hits[name]
+
+        found: dict[int, list[tuple[Rule, int, int]]] = {}
+        for rule in candidates:
+            if any(not term_hits(t) for t in rule.terms):
+                continue
+            if rule.patterns:
+                anchors = _spans(rule.patterns, masked)
+                rest = rule.terms
+            else:
+                anchors, rest = term_hits(rule.terms[0]), rule.terms[1:]
+            for a_start, a_end in anchors:
+                index = bisect.bisect_right(starts, a_start) - 1
+                if index < 0 or any(r is rule for r, _, _ in found.get(index, ())):
+                    continue
+                s_start, s_end = spans[index]
+                if a_end > s_end:
+                    continue
+                span = _cooccur(a_start, a_end, [term_hits(t) for t in rest], s_start, s_end,
+                                rule.near, rule.distinct)
+                if span is None:
+                    continue
+                if rule.exceptions and not _survives(rule, pk, masked[s_start:s_end]):
+                    continue
+                found.setdefault(index, []).append((rule, *span))
+        return found
+
+    def scan(self, text: str, *, profile: str = "strict", allow: Iterable[AllowEntry] = (),
+             remember: bool = True) -> Scan:
+        """Check ``text``; the offending sentences are removed from ``Scan.clean``. The result
+        is shared between calls with the same arguments: treat it as read-only. ``remember``
+        off for texts that will not come again (a PDF's whole text)."""
+        key = (text, profile, tuple(allow))
+        if not remember:
+            return self._seen.get(key) or self._scan(text, profile, key[2])
+        if key not in self._seen:
+            if len(self._seen) > 4096:
+                self._seen.clear()
+            self._seen[key] = self._scan(text, profile, key[2])
+        return self._seen[key]
+
+    def _scan(self, text: str, profile: str, allow: tuple[AllowEntry, ...]) -> Scan:
+        norm, offsets = normalize(text)
+        spans = sentences(norm)
+
+        def original(start: int, end: int) -> tuple[int, int]:
+            if offsets is None:
+                return start, end
+            return offsets[start], offsets[end - 1] + 1 if end > start else offsets[start]
+
+        folded = fold(norm)
+        per_sentence: dict[int, list[Match]] = {}
+        for pk in self.packs:
+            for index, fired in self._pack_matches(pk, norm, folded, spans, None).items():
+                for rule, start, end in fired:
+                    o_start, o_end = original(start, end)
+                    per_sentence.setdefault(index, []).append(Match(
+                        rule.id, rule.category, rule.message, o_start, o_end, text[o_start:o_end]))
+        allowed: list[Allowed] = []
+        entries = [a for a in allow if a.phrase]
+        if per_sentence and entries:
+            per_sentence = self._apply_allow_list(norm, folded, spans, per_sentence, entries,
+                                                  allowed)
+        removals: list[Removal] = []
+        for index in sorted(per_sentence):
+            matches = per_sentence[index]
+            if profile == "neutral-allowed" and all(m.category == "solicit" for m in matches):
+                allowed += [Allowed(m, "a neutral review request (profile neutral-allowed)")
+                            for m in matches]
+                continue
+            start, end = original(*spans[index])
+            removals.append(Removal(start, end, text[start:end], matches))
+        clean = _without(text, [(r.start, r.end) for r in removals]) if removals else text
+        return Scan(text, clean, removals, allowed)
+
+    def _apply_allow_list(self, norm, folded, spans, per_sentence, entries, allowed):
+        """Re-check with the allowed phrases masked: what no longer fires is allowed."""
+        phrase = re.compile("|".join(re.escape(e.phrase) for e in entries), FLAGS)
+        if not phrase.search(norm):
+            return per_sentence
+        still: dict[int, set[str]] = {}
+        for pk in self.packs:
+            for index, fired in self._pack_matches(pk, norm, folded, spans, phrase).items():
+                still.setdefault(index, set()).update(rule.id for rule, _, _ in fired)
+        reasons = {e.phrase.casefold(): e.reason for e in entries}
+        kept: dict[int, list[Match]] = {}
+        for index, matches in per_sentence.items():
+            sentence = norm[spans[index][0]:spans[index][1]]
+            hit = phrase.search(sentence)
+            for match in matches:
+                if match.rule in still.get(index, set()):
+                    kept.setdefault(index, []).append(match)
+                else:
+                    reason = reasons.get(hit.group(0).casefold(), "") if hit else ""
+                    allowed.append(Allowed(match, f'allowed phrase "{hit.group(0) if hit else ""}": '
+                                                  f"{reason}"))
+        return kept
+
+
+def _candidates(pk: Pack, text: str, folded: str) -> list[Rule]:
+    """The rules whose terms all occur and whose pattern matches somewhere in ``text``."""
+    present: dict[str, bool] = {}
+
+    def has(name: str) -> bool:
+        if name not in present:
+            term = pk.terms[name]
+            present[name] = term.could_match(folded) and term.regex.search(text) is not None
+        return present[name]
+
+    return [rule for rule in pk.rules
+            if all(has(t) for t in rule.terms)
+            and (not rule.patterns or any(p.could_match(folded) and p.regex.search(text)
+                                          for p in rule.patterns))]
+
+
+def _spans(expressions: Iterable[Expr], text: str) -> list[tuple[int, int]]:
+    return [m.span() for e in expressions for m in e.regex.finditer(text) if m.end() > m.start()]
+
+
+def _masked(text: str, patterns: list[re.Pattern | None]) -> str:
+    """``text`` with every match of every pattern blanked out. Each pattern looks at the
+    original text, so one innocent phrase never hides part of another."""
+    spans = [m.span() for p in patterns if p is not None for m in p.finditer(text) if m.end() > m.start()]
+    if not spans:
+        return text
+    chars = list(text)
+    for start, end in spans:
+        chars[start:end] = "\x00" * (end - start)
+    return "".join(chars)
+
+
+def _cooccur(a_start: int, a_end: int, others: list[list[tuple[int, int]]], s_start: int,
+             s_end: int, near: int | None, distinct: bool = False) -> tuple[int, int] | None:
+    """The span covering the anchor and one hit of every other term inside the sentence (and
+    within ``near`` characters of the anchor), or ``None``. With ``distinct`` a hit must not
+    overlap the anchor ("5 Sterne" is both a top score and a review word, not two words)."""
+    start, end = a_start, a_end
+    for hits in others:
+        best = None
+        for h_start, h_end in hits:
+            if h_start < s_start or h_end > s_end:
+                continue
+            if distinct and h_start < a_end and a_start < h_end:
+                continue
+            if near is not None and (h_start - a_end > near or a_start - h_end > near):
+                continue
+            distance = max(h_start - a_end, a_start - h_end, 0)
+            if best is None or distance < best[0]:
+                best = (distance, h_start, h_end)
+        if best is None:
+            return None
+        start, end = min(start, best[1]), max(end, best[2])
+    return start, end
+
+
+def _survives(rule: Rule, pk: Pack, sentence: str) -> bool:
+    """Whether ``rule`` still fires on ``sentence`` once its own exceptions are masked."""
+    masked = _masked(sentence, [e.regex for e in rule.exceptions])
+    term_spans = [[m.span() for m in pk.terms[t].regex.finditer(masked)] for t in rule.terms]
+    if any(not spans for spans in term_spans):
+        return False
+    if rule.patterns:
+        anchors, rest = _spans(rule.patterns, masked), term_spans
+    else:
+        anchors, rest = term_spans[0], term_spans[1:]
+    return any(_cooccur(s, e, rest, 0, len(masked), rule.near, rule.distinct) for s, e in anchors)
+
+
+def _without(text: str, removed: list[tuple[int, int]]) -> str:
+    """``text`` without the ``removed`` spans and the space after each."""
+    out, position = [], 0
+    for start, end in removed:
+        out.append(text[position:start])
+        position = end
+        while position < len(text) and text[position] in " \t\u3000\u00a0\u202f":
+            position += 1
+        # A sentence that filled its line takes its line break along.
+        at_line_start = start == 0 or text[start - 1] == "\n" or "".join(out).endswith("\n")
+        if at_line_start and text.startswith("\n", position):
+            position += 1
+    out.append(text[position:])
+    return "".join(out).strip()
+
+
+def languages(folder: Path = RULES) -> list[str]:
+    """The languages that have a pack of their own."""
+    return [code for code in available_packs(folder) if code != COMMON]
+
+
+@functools.cache
+def checker(language: str, folder: Path = RULES) -> Checker:
+    return Checker(language, folder)
+
+
+def scan_text(text: str, language: str, *, profile: str = "strict",
+              allow: Iterable[AllowEntry] = ()) -> Scan:
+    """Check one text written in ``language`` (a locale code such as de, pt-BR, zh-Hans)."""
+    return checker(language).scan(text, profile=profile, allow=tuple(allow))
+
+
+# --- URLs -----------------------------------------------------------------------------------
+
+#: Query parameters that carry a promotion (a coupon in a QR code is an incentive).
+_PROMO_PARAMETER = re.compile(r"[?&](?:coupon|promo|promocode|voucher|discount|code|gift)[\w-]*=",
+                              re.IGNORECASE)
+
+
+def url_problems(url: str) -> list[Match]:
+    """Why a URL may not be printed or put in a QR code (empty when it is fine): https only,
+    no review page or review form, no promotion code."""
+    problems = []
+    if not url.lower().startswith("https://"):
+        problems.append(Match("url.https", "other", "a printed or QR URL must use https://",
+                              0, len(url), url))
+    for match in checker(COMMON).scan(url).matches:
+        if match.category == "review_link":
+            problems.append(match)
+    promo = _PROMO_PARAMETER.search(url)
+    if promo:
+        problems.append(Match("url.promo-code", "incentive",
+                              "a URL with a coupon or promotion code offers something of value",
+                              promo.start(), promo.end(), promo.group(0)))
+    return problems

@@ -1,0 +1,212 @@
+"""Localized content: for one product, document and locale, every text it prints.
+
+Product texts come from the translators' files (:mod:`generator.i18n.translations` picks the text of
+each field along the locale's fallback chain and says why it fell back); texts the product
+leaves out use the built-in wording (gettext). Every text keeps its origin (file, line, field)
+so later stages (compliance, glyph check, fit) can name the place.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import re
+from datetime import time
+from types import SimpleNamespace
+from typing import Any
+
+from babel.dates import format_time, get_day_names, get_timezone, get_timezone_name
+from babel.support import NullTranslations
+
+from generator.catalog import LoadedCatalog, LoadedProduct
+from generator.catalog.models import DAY_NAMES, Manual, Marketplace
+from generator.findings import Finding, Severity
+from generator.i18n.translations import Text, resolve
+from generator.i18n.wording import babel_locale, gettext_dir, has_builtin_wording, translations_for
+
+
+def N_(message: str) -> str:
+    """Marks a built-in message for extraction by Babel; translated later, at render time."""
+    return message
+
+
+DEFAULT_HEADLINE = N_("Thank you for choosing %(product)s!")
+DEFAULT_MESSAGE = N_(
+    "If anything is missing, damaged or not working as expected, please contact us first. "
+    "We will sort it out quickly, whether with advice, a spare part or a replacement."
+)
+
+
+@dataclasses.dataclass
+class Section:
+    """Everything printed in one language on a document."""
+
+    locale: str
+    #: BCP 47 tag for the ``lang`` attribute.
+    lang: str
+    #: ``ltr`` or ``rtl``.
+    dir: str
+    #: The language's own name (``Deutsch``), for language lists.
+    language_name: str
+    name: Text
+    headline: Text
+    message: Text
+    tips: list[Text]
+    image_alt: Text | None
+    #: Opening hours, formatted for the locale, one line per entry.
+    hours: list[str]
+    translations: NullTranslations
+    #: Every translatable product text by field path (``manual.safety[0].text``), the card's
+    #: included; the cleaning stage empties what it strips.
+    units: dict[str, Text] = dataclasses.field(default_factory=dict)
+    #: The product's manual (source texts); :attr:`manual` gives this section's texts of it.
+    product_manual: Manual | None = dataclasses.field(default=None, repr=False)
+    #: Set by the HTML stage: the CSS ``font-family`` of the locale's script, and template
+    #: functions (escaping gettext / ngettext).
+    font_family: str = ""
+    gettext: Any = None
+    ngettext: Any = None
+
+    @functools.cached_property
+    def manual(self) -> SimpleNamespace | None:
+        """The manual with this section's texts in place of the source ones, shaped for the
+        templates; read once the texts are final (after compliance cleaning)."""
+        return manual_view(self.product_manual, self)
+
+    def texts(self) -> list[Text]:
+        """Every product text of the section, for compliance, the glyph and the fit check."""
+        out = [self.name, self.headline, self.message, *self.tips]
+        if self.image_alt is not None:
+            out.append(self.image_alt)
+        seen = {id(t) for t in out}
+        return out + [t for t in self.units.values() if id(t) not in seen]
+
+    def text(self, key: str) -> Text | None:
+        """The text of a field, ``None`` when it has none (or cleaning emptied it)."""
+        found = self.units.get(key)
+        return found if found is not None and found.value else None
+
+
+def localize(catalog: LoadedCatalog, loaded: LoadedProduct, locale: str, marketplace: Marketplace,
+             kind: str = "card") -> tuple[Section, list[Finding]]:
+    """Resolve every text of ``loaded`` that a document of ``kind`` prints, for ``locale``."""
+    product = loaded.product
+    resolved, findings = resolve(catalog, loaded, locale,
+                                 {"card", "manual"} if kind == "manual" else {"card"})
+
+    def text(key: str) -> Text | None:
+        return resolved[key].text if key in resolved else None
+
+    name, headline, message = text("name"), text("card.headline"), text("card.message")
+    tips = [text(f"card.tips[{i}]") for i in range(len(product.card.tips))]
+    image_alt = text("images[0].alt")
+
+    translations = translations_for(locale, catalog.root)
+    if not has_builtin_wording(locale) and not (catalog.root / "locales" / gettext_dir(locale)).is_dir():
+        findings.append(Finding(
+            code="i18n.no-wording", severity=Severity.WARNING, category="fallback", action="fallback",
+            sku=product.sku, locale=locale,
+            message=f"no built-in wording for {locale}; the card labels stay in English"))
+    headline = headline or _builtin(translations, locale, DEFAULT_HEADLINE,
+                                    product=name.value if name else product.name)
+    message = message or _builtin(translations, locale, DEFAULT_MESSAGE)
+
+    babel = babel_locale(locale)
+    section = Section(
+        locale=locale,
+        lang=locale,
+        dir=babel.text_direction,
+        language_name=(babel.get_display_name(babel) or locale),
+        name=name,
+        headline=headline,
+        message=message,
+        tips=tips,
+        image_alt=image_alt,
+        hours=format_hours(marketplace, locale),
+        translations=translations,
+        units={key: item.text for key, item in resolved.items()},
+        product_manual=product.manual,
+    )
+    return section, findings
+
+
+def support_url(marketplace_key: str, marketplace: Marketplace, sku: str, locale: str) -> str:
+    """The support page a document points to (printed and in the QR code)."""
+    return marketplace.support.url.format(sku=sku, locale=locale, marketplace=marketplace_key)
+
+
+def _builtin(translations: NullTranslations, locale: str, msgid: str, **values: str) -> Text:
+    text = translations.gettext(msgid)
+    if values:
+        text = text % values
+    source = f"<built-in>/locales/{gettext_dir(locale)}/LC_MESSAGES/insertgen.po"
+    return Text(text, source, None, None, f'msgid "{msgid[:40]}"', locale)
+
+
+def format_hours(marketplace: Marketplace, locale: str) -> list[str]:
+    """``mon-fri 09:00-18:00`` as ``Mo.–Fr. 09:00–18:00 MEZ`` in the locale's own words."""
+    support = marketplace.support
+    if not support.hours:
+        return []
+    babel = babel_locale(locale)
+    days = get_day_names("abbreviated", locale=babel)
+    zone_name = zone_label(get_timezone(support.timezone), babel)
+    lines = []
+    for entry in support.hours:
+        names = [days[DAY_NAMES.index(part)] for part in entry.days.split("-")]
+        span = "–".join(names)
+        start = format_time(time.fromisoformat(entry.open), "short", locale=babel)
+        end = format_time(time.fromisoformat(entry.close), "short", locale=babel)
+        lines.append(f"{span} {start}–{end}")
+    if lines:
+        nested = re.search(r"[()（）]", zone_name)
+        lines[-1] = f"{lines[-1]} · {zone_name}" if nested else f"{lines[-1]} ({zone_name})"
+    return lines
+
+
+def zone_label(zone, babel) -> str:
+    """The short zone name when CLDR has a plain one (``MEZ``, ``CET``), else the generic long
+    name (``Central European Time`` rather than ``Germany (Berlin) Time``)."""
+    name = get_timezone_name(zone, "short", locale=babel)
+    if re.search(r"[()（）:]", name):
+        name = get_timezone_name(zone, "long", locale=babel, zone_variant="generic")
+    return name
+
+
+def manual_view(manual: Manual | None, section: Section) -> SimpleNamespace | None:
+    """The product's manual with this section's texts in place of the source ones; an item
+    whose text the cleaning stage emptied is left out."""
+    if manual is None:
+        return None
+    t = section.text
+
+    def steps(name: str, items: list) -> list:
+        return [SimpleNamespace(text=text, image=step.image,
+                                alt=t(f"manual.{name}[{i}].alt"))
+                for i, step in enumerate(items) if (text := t(f"manual.{name}[{i}].text"))]
+
+    overview = None
+    if manual.overview is not None:
+        overview = SimpleNamespace(
+            image=manual.overview.image, alt=t("manual.overview.alt"),
+            callouts=[SimpleNamespace(number=c.number, label=label)
+                      for i, c in enumerate(manual.overview.callouts)
+                      if (label := t(f"manual.overview.callouts[{i}].label"))])
+    trouble = []
+    for i in range(len(manual.troubleshooting)):
+        row = [t(f"manual.troubleshooting[{i}].{part}") for part in ("problem", "cause", "solution")]
+        if all(row):
+            trouble.append(SimpleNamespace(problem=row[0], cause=row[1], solution=row[2]))
+    return SimpleNamespace(
+        in_the_box=[x for i in range(len(manual.in_the_box)) if (x := t(f"manual.in_the_box[{i}]"))],
+        overview=overview,
+        safety=[SimpleNamespace(level=note.level, text=text) for i, note in enumerate(manual.safety)
+                if (text := t(f"manual.safety[{i}].text"))],
+        setup=steps("setup", manual.setup),
+        operation=steps("operation", manual.operation),
+        care=[x for i in range(len(manual.care)) if (x := t(f"manual.care[{i}]"))],
+        troubleshooting=trouble,
+        specs=[SimpleNamespace(name=name, value=spec.value, unit=spec.unit)
+               for i, spec in enumerate(manual.specs) if (name := t(f"manual.specs[{i}].name"))],
+        warranty=t("manual.warranty"),
+    )

@@ -1,0 +1,9 @@
+"""Stage 5, press: what a print shop checks and does with finished PDFs.
+
+In: PDF bytes or the files of a build (found through its manifest). Out: preflight findings
+(``preflight``, reading the file once through ``readback``), proof pictures with trim, bleed
+and safe-zone guides (``proof``), and imposed press sheets (``impose``).
+
+May import: ``generator.catalog`` (layouts and print profiles), ``generator.manifest`` and the
+shared modules; never ``generator.render``, whose output it only reads as files.
+"""

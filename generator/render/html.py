@@ -1,0 +1,235 @@
+"""HTML. One sandboxed Jinja environment, one function that builds the template context.
+
+Templates and locale text are data: the environment is sandboxed, autoescaped and strict about
+undefined names; the loader only sees the catalog's ``layouts/`` and the built-in layouts.
+Translated wording is escaped like any other text (a translator cannot inject markup).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import os
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from babel.dates import format_date
+from babel.numbers import format_currency, format_decimal
+from babel.support import NullTranslations
+from babel.units import format_unit
+from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, pass_context
+from jinja2.sandbox import SandboxedEnvironment
+from markupsafe import Markup, escape
+
+from generator.catalog import LoadedCatalog, LoadedProduct
+from generator.catalog.layouts import PrintProfile, ResolvedLayout, layout_dirs
+from generator.catalog.models import Colour
+from generator.catalog.regulations import blocks
+from generator.content.localize import Section, support_url
+from generator.i18n.wording import babel_locale
+from generator.render.fonts import css_family
+from generator.render.qr import qr_svg
+
+FIXED_DATE = datetime(2024, 1, 1, tzinfo=UTC)
+
+
+@functools.lru_cache(maxsize=8)
+def environment(catalog_root: Path | None) -> SandboxedEnvironment:
+    """The one Jinja environment for a catalog (catalog layouts first, then built-ins)."""
+    loader = ChoiceLoader([FileSystemLoader(str(d)) for d in layout_dirs(catalog_root)])
+    env = SandboxedEnvironment(
+        loader=loader,
+        # HTML is escaped; stylesheets only receive validated colours and sizes.
+        autoescape=lambda name: not (name or '').endswith('.css.j2'),
+        undefined=StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["ltr"] = isolate_ltr
+    env.filters.update(FORMAT_FILTERS)
+    return env
+
+
+# --- locale-aware formatting (Babel, CLDR data) ---------------------------------------------
+
+
+def _locale(context, locale: str | None):
+    """The locale a filter formats for: the one given, else the template's section."""
+    if locale is None:
+        section = context.get("s") or context.get("section")
+        locale = getattr(section, "locale", None) or "en"
+    return babel_locale(locale)
+
+
+@pass_context
+def number_filter(context, value, locale: str | None = None, digits: int | None = None) -> str:
+    """``{{ 1.7|number }}`` -> ``1,7`` in de and fr."""
+    pattern = None if digits is None else "#,##0." + "0" * digits if digits else "#,##0"
+    return format_decimal(value, format=pattern, locale=_locale(context, locale))
+
+
+@pass_context
+def unit_filter(context, value, unit: str, locale: str | None = None, length: str = "short") -> str:
+    """``{{ 1.7|unit("volume-liter") }}`` -> ``1,7 l`` in de (CLDR unit ids)."""
+    return format_unit(value, unit, length=length, locale=_locale(context, locale))
+
+
+@pass_context
+def currency_filter(context, value, currency: str, locale: str | None = None) -> str:
+    """``{{ 19.99|currency("EUR") }}`` -> ``19,99 €`` in de."""
+    return format_currency(value, currency, locale=_locale(context, locale))
+
+
+@pass_context
+def date_filter(context, value, style: str = "long", locale: str | None = None) -> str:
+    """``{{ date|date }}`` -> ``24. November 2026`` in de; a ``YYYY-MM-DD`` string works too."""
+    if isinstance(value, str):
+        value = date.fromisoformat(value)
+    return format_date(value, style, locale=_locale(context, locale))
+
+
+@pass_context
+def language_filter(context, code: str, locale: str | None = None) -> str:
+    """``{{ "de"|language }}`` -> ``Deutsch``; ``{{ "de"|language("fr") }}`` -> ``allemand``."""
+    target = babel_locale(code)
+    return target.get_display_name(_locale(context, locale) if locale else target) or code
+
+
+FORMAT_FILTERS = {"number": number_filter, "decimal": number_filter, "unit": unit_filter,
+                  "currency": currency_filter, "date": date_filter, "language": language_filter}
+
+
+def isolate_ltr(value: Any) -> Markup:
+    """Keep a URL, address or number left-to-right inside right-to-left text (Unicode
+    isolates, which Pango honours; WeasyPrint ignores CSS ``unicode-bidi``)."""
+    return Markup("\u2066") + escape(str(value)) + Markup("\u2069")
+
+
+def fit_attributes(text: Any) -> Markup:
+    """``data-field`` and ``data-locale`` on the element that prints ``text``: the PDF stage
+    measures each field's box, so an overflow names the field and the translator's line."""
+    field, locale = getattr(text, "field", None), getattr(text, "locale", None)
+    if not field:
+        return Markup("")
+    return Markup(' data-field="{}" data-locale="{}"').format(field, locale or "")
+
+
+def each_translation(sections: list[Section], message: str) -> list[tuple[Section, Markup]]:
+    """``message`` in every section's language, each wording once (a language falling back to
+    English does not repeat the English)."""
+    out, seen = [], set()
+    for section in sections:
+        text = section.gettext(message)
+        if str(text) not in seen:
+            seen.add(str(text))
+            out.append((section, text))
+    return out
+
+
+def gettext_functions(translations: NullTranslations) -> tuple:
+    """``gettext`` and ``ngettext`` for templates: translations are escaped, then formatted."""
+
+    def gettext(message: str, **values: Any) -> Markup:
+        text = escape(translations.gettext(message))
+        return text % values if values else text
+
+    def ngettext(singular: str, plural: str, num: int, **values: Any) -> Markup:
+        text = escape(translations.ngettext(singular, plural, num))
+        return text % {"num": num, **values}
+
+    return gettext, ngettext
+
+
+def ink(colour: Colour, profile: PrintProfile) -> str:
+    """A CSS colour: ``device-cmyk()`` for print profiles, RGB for screen."""
+    if profile.cmyk:
+        c, m, y, k = (round(v / 100, 4) for v in colour.cmyk)
+        return f"device-cmyk({c:g} {m:g} {y:g} {k:g})"
+    return colour.rgb
+
+
+@dataclasses.dataclass
+class Page:
+    """Page geometry handed to the stylesheet."""
+
+    width_mm: float
+    height_mm: float
+    bleed_mm: float
+    safe_mm: float
+
+
+#: Signal-word panel colours after ANSI Z535 (safety red, orange, yellow and blue), and the
+#: thin rules of tables.
+SAFETY_COLOURS = {
+    "danger": Colour(cmyk=(0, 100, 100, 10), rgb="#c8102e"),
+    "warning": Colour(cmyk=(0, 60, 100, 0), rgb="#ff7900"),
+    "caution": Colour(cmyk=(0, 10, 100, 0), rgb="#ffd100"),
+    "notice": Colour(cmyk=(100, 45, 0, 20), rgb="#0067a5"),
+    "rule": Colour(cmyk=(0, 0, 0, 35), rgb="#a6a6a6"),
+}
+
+
+def build_context(catalog: LoadedCatalog, loaded: LoadedProduct, layout: ResolvedLayout,
+                  profile: PrintProfile, marketplace_key: str, sections: list[Section]) -> dict:
+    """The whole template context for one document."""
+    brand = catalog.brand
+    product = loaded.product
+    marketplace = brand.marketplaces[marketplace_key]
+    primary = sections[0]
+    url = support_url(marketplace_key, marketplace, product.sku, primary.locale)
+    colours = brand.colors
+    inks = {
+        "primary": ink(colours.primary, profile),
+        "accent": ink(colours.accent or colours.primary, profile),
+        "text": ink(colours.text, profile),
+        "black": "device-cmyk(0 0 0 1)" if profile.cmyk else "#000000",
+        "paper": "device-cmyk(0 0 0 0)" if profile.cmyk else "#ffffff",
+        **{name: ink(colour, profile) for name, colour in SAFETY_COLOURS.items()},
+    }
+    for section in sections:
+        section.gettext, section.ngettext = gettext_functions(section.translations)
+        section.font_family = css_family(section.locale)
+    gettext, ngettext = primary.gettext, primary.ngettext
+    spec = layout.spec
+    return {
+        "brand": brand,
+        "logo": brand.logo,
+        "product": product,
+        "image": product.images[0].file if product.images else None,
+        "marketplace": marketplace,
+        "support_url": url,
+        "support_url_display": url.removeprefix("https://"),
+        "qr": qr_svg(url, inks["black"], label=url),
+        "sections": sections,
+        "section": primary,
+        "ink": inks,
+        "page": Page(spec.trim_mm[0], spec.trim_mm[1],
+                     spec.bleed_mm if profile.bleed else 0.0, spec.safe_mm),
+        "profile": profile,
+        "options": spec.options,
+        "regulatory": blocks(brand, marketplace_key) if spec.kind == "manual" else [],
+        "build_date": build_date(),
+        "fit": fit_attributes,
+        "each": each_translation,
+        "_": gettext,
+        "gettext": gettext,
+        "ngettext": ngettext,
+    }
+
+
+def build_date() -> str:
+    """The date written into the PDF: ``SOURCE_DATE_EPOCH`` when set (reproducible builds),
+    else a fixed date, so the same input always gives the same bytes."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    moment = datetime.fromtimestamp(int(epoch), tz=UTC) if epoch and epoch.isdigit() else FIXED_DATE
+    return moment.strftime("%Y-%m-%dT%H:%M:%S+00:00")
+
+
+def render_html(env: SandboxedEnvironment, layout: ResolvedLayout, context: dict) -> str:
+    return env.get_template(f"{layout.name}/{layout.spec.template}").render(context)
+
+
+def render_css(env: SandboxedEnvironment, layout: ResolvedLayout, context: dict) -> str:
+    return env.get_template(f"{layout.name}/{layout.spec.stylesheet}").render(context)

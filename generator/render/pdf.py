@@ -1,0 +1,406 @@
+"""PDF writing: WeasyPrint lays the HTML out and writes the print-ready file's bytes.
+
+Runs inside warm worker processes: each keeps one ``FontConfiguration`` and a cache of parsed
+stylesheets. A WeasyPrint *finisher* completes the file: crop marks in registration colour
+outside the bleed (on a larger MediaBox), and a document ID derived from the input so the same
+input gives byte-identical PDFs. The laid-out document is measured here too (the fit of every
+text field, the QR module size and the pictures placed), since only this stage sees its boxes.
+The bytes go back to the orchestrator, which gates, preflights and writes them.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import dataclasses
+import functools
+import hashlib
+import logging
+import re
+import uuid
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pydyf
+from weasyprint import CSS, HTML
+from weasyprint.formatting_structure.boxes import LineBox
+from weasyprint.logger import LOGGER as WEASYPRINT_LOGGER
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher
+
+from generator.catalog.layouts import MARK_LENGTH_MM, MARK_OFFSET_MM, PT_PER_MM
+
+
+@dataclasses.dataclass(frozen=True)
+class RenderJob:
+    """Everything a worker needs to turn one document's HTML into a PDF file."""
+
+    key: str
+    html: str
+    css: str
+    #: Catalog folder (base URL of the HTML).
+    base_dir: str
+    #: Layout folder (base URL of the stylesheet).
+    css_dir: str
+    #: Folders (and single files) rendering may read.
+    allowed: tuple[str, ...]
+    expected_pages: int
+    pdf_variant: str | None
+    marks: bool
+    bleed_mm: float
+    #: ``(field prefix, most lines)`` from the layout.
+    max_lines: tuple[tuple[str, int], ...] = ()
+    #: ``False`` lays the document out and measures it, without writing a PDF.
+    write: bool = True
+    #: Measure the QR module size and the pictures placed (for preflight).
+    placed: bool = True
+    #: Pad the page count to a multiple of this (booklets: 4) ...
+    page_multiple: int = 1
+    #: ... with pages of this HTML (at least ``page_multiple - 1`` notes pages), put before
+    #: the last page (the back cover).
+    notes_html: str | None = None
+
+
+@dataclasses.dataclass
+class RenderResult:
+    key: str
+    ok: bool
+    pages: int = 0
+    sha256: str | None = None
+    size: int = 0
+    #: ``(code, severity, message)`` triples; turned into findings by the build.
+    problems: list[tuple[str, str, str]] = dataclasses.field(default_factory=list)
+    #: Sides whose content runs past their safe zone: ``(side, mm)``.
+    overflow: list[tuple[str, float]] = dataclasses.field(default_factory=list)
+    #: Every text field measured on the rendered pages.
+    fields: list[FieldFit] = dataclasses.field(default_factory=list)
+    #: Fields with more lines than the layout allows, and the limit.
+    too_many_lines: list[tuple[FieldFit, int]] = dataclasses.field(default_factory=list)
+    #: Findings about the file (preflight's, added by the orchestrator).
+    findings: list = dataclasses.field(default_factory=list)
+    #: The file's bytes once rendered (the orchestrator writes them and drops them here).
+    pdf: bytes | None = None
+    #: The smallest QR module as laid out, in mm (``None`` without a QR code or not measured).
+    qr_module_mm: float | None = None
+    #: Pictures placed: ``(width px, height px, file relative to the catalog)``.
+    images: tuple[tuple[int, int, str], ...] = ()
+
+    @property
+    def fits(self) -> bool:
+        return not self.overflow and not self.too_many_lines
+
+    @property
+    def failed(self) -> bool:
+        """Whether a problem found so far fails the document."""
+        return any(severity == "error" for _, severity, _ in self.problems)
+
+
+@dataclasses.dataclass(frozen=True)
+class FieldFit:
+    """One printed text field as laid out: its box and its lines."""
+
+    #: Field path, e.g. ``card.tips[1]``.
+    field: str
+    #: Locale the text is written in.
+    locale: str
+    #: The ``data-fit`` side it sits on (``front``, ``back``).
+    side: str
+    height_mm: float
+    lines: int
+
+
+def _too_many_lines(fields: list[FieldFit], max_lines) -> list[tuple[FieldFit, int]]:
+    return [(f, limit) for f in fields if (limit := line_limit(f.field, max_lines)) and f.lines > limit]
+
+
+def line_limit(field: str, max_lines: tuple[tuple[str, int], ...]) -> int | None:
+    """The layout's line limit for ``field`` (``card.tips`` covers ``card.tips[2]``)."""
+    for prefix, limit in max_lines:
+        if field == prefix or field.startswith(prefix + "["):
+            return limit
+    return None
+
+
+class ConfinedFetcher(URLFetcher):
+    """Serves ``data:`` URLs and files under the allowed folders; refuses everything else."""
+
+    def __init__(self, allowed: tuple[str, ...]):
+        super().__init__(allowed_protocols={"file", "data"}, allow_redirects=False)
+        self.allowed = [Path(p).resolve() for p in allowed]
+        self.refused: list[str] = []
+
+    def fetch(self, url, headers=None):
+        parts = urlsplit(url)
+        if parts.scheme == "data":
+            return super().fetch(url, headers)
+        if parts.scheme == "file":
+            path = Path(unquote(parts.path)).resolve()
+            if any(path == root or path.is_relative_to(root) for root in self.allowed):
+                return super().fetch(url, headers)
+            self.refused.append(f"{path} is outside the catalog and the built-in layouts")
+        else:
+            self.refused.append(f"{url} is a network address")
+        raise ValueError(f"insertgen refuses to read {url}")
+
+
+class _Collect(logging.Handler):
+    """Keeps WeasyPrint's warnings of the current document."""
+
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record):
+        self.records.append(record)
+
+
+class Renderer:
+    """A warm renderer: one font configuration and parsed stylesheets, reused per document."""
+
+    #: Parsed stylesheets kept (one per layout and print profile is the usual need).
+    STYLESHEETS = 16
+    #: Documents between two returns of freed memory to the system (glibc keeps it otherwise,
+    #: and a worker's memory would creep up over thousands of cards).
+    TRIM_EVERY = 8
+
+    def __init__(self):
+        self.font_config = FontConfiguration()
+        #: Parsed stylesheets and the ``@color-profile`` rules each declared, by CSS digest.
+        self._css: dict[str, tuple[CSS, dict]] = {}
+        self._rendered = 0
+        self._log = _Collect()
+        WEASYPRINT_LOGGER.addHandler(self._log)
+        WEASYPRINT_LOGGER.setLevel(logging.WARNING)
+        WEASYPRINT_LOGGER.propagate = False
+
+    def _stylesheet(self, job: RenderJob, fetcher: ConfinedFetcher) -> tuple[CSS, dict]:
+        digest = hashlib.sha256(job.css.encode()).hexdigest()
+        if digest not in self._css and len(self._css) >= self.STYLESHEETS:
+            del self._css[next(iter(self._css))]  # the oldest
+        if digest not in self._css:
+            profiles: dict = {}
+            css = CSS(string=job.css, base_url=Path(job.css_dir).as_uri() + "/",
+                      url_fetcher=fetcher, font_config=self.font_config, color_profiles=profiles)
+            self._css[digest] = (css, profiles)
+        return self._css[digest]
+
+    def render(self, job: RenderJob) -> RenderResult:
+        """Lay out, measure and write one document to bytes (the result says what went
+        wrong; ``result.pdf`` is ``None`` when it could not be written)."""
+        try:
+            return self._render(job)
+        finally:
+            self._rendered += 1
+            if self._rendered % self.TRIM_EVERY == 0:
+                _release_memory()
+
+    def _render(self, job: RenderJob) -> RenderResult:
+        result = RenderResult(job.key, ok=False)
+        self._log.records.clear()
+        fetcher = ConfinedFetcher(job.allowed)
+        try:
+            stylesheet, profiles = self._stylesheet(job, fetcher)
+            # The variant is given to render() too: it decides the document's output intent.
+            document = HTML(string=job.html, base_url=Path(job.base_dir).as_uri() + "/",
+                            url_fetcher=fetcher).render(
+                stylesheets=[stylesheet], font_config=self.font_config,
+                color_profiles=dict(profiles), pdf_variant=job.pdf_variant)
+            missing = -len(document.pages) % job.page_multiple
+            if missing and job.notes_html:
+                notes = HTML(string=job.notes_html, base_url=Path(job.base_dir).as_uri() + "/",
+                             url_fetcher=fetcher).render(
+                    stylesheets=[stylesheet], font_config=self.font_config,
+                    color_profiles=dict(profiles), pdf_variant=job.pdf_variant)
+                fit = measure_fit(document)
+                document = document.copy(document.pages[:-1] + notes.pages[:missing]
+                                         + document.pages[-1:])
+            else:
+                fit = None
+            result.pages = len(document.pages)
+            if not job.write:  # measuring only (``insertgen i18n status``)
+                result.overflow, result.fields = fit or measure_fit(document)
+                result.too_many_lines = _too_many_lines(result.fields, job.max_lines)
+                result.ok = result.fits
+                return result
+            seed = hashlib.sha256((job.html + job.css + str(job.pdf_variant)).encode()).digest()
+            pdf = document.write_pdf(
+                pdf_variant=job.pdf_variant,
+                finisher=lambda doc, pdf: _finish(pdf, seed, job),
+            )
+        except Exception as error:  # noqa: BLE001 - a render bug must not stop the other documents
+            result.problems.append(("render.error", "error",
+                                    f"rendering failed: {type(error).__name__}: {error}"))
+            return result
+        for reason in dict.fromkeys(fetcher.refused):
+            result.problems.append(("render.resource-refused", "error",
+                                    f"refused to read a resource: {reason}"))
+        for record in self._log.records:
+            message = record.getMessage().strip().splitlines()[0]
+            if "insertgen refuses" in message:
+                continue
+            if "fontTools instead of HarfBuzz" in message:
+                result.problems.append(("render.harfbuzz-subset", "error", "libharfbuzz-subset0 is "
+                                        "missing: install it (see `insertgen doctor`)"))
+                continue
+            result.problems.append(("render.weasyprint", "warning", f"WeasyPrint: {message}"))
+        result.overflow, result.fields = fit or measure_fit(document)
+        result.too_many_lines = _too_many_lines(result.fields, job.max_lines)
+        if job.expected_pages and result.pages != job.expected_pages:
+            result.problems.append((
+                "render.overflow", "error",
+                f"expected {job.expected_pages} pages, got {result.pages}: the text does not fit "
+                "the card; shorten the texts of this locale or use a larger layout"))
+        if result.pages % job.page_multiple:
+            result.problems.append((
+                "render.pages", "error",
+                f"expected a page count that is a multiple of {job.page_multiple}, got "
+                f"{result.pages}: the layout needs a notes page template"))
+        if job.placed:
+            result.qr_module_mm, result.images = _placed(document, job.base_dir)
+        result.pdf = pdf
+        return result
+
+
+@functools.cache
+def _libc():
+    try:
+        return ctypes.CDLL("libc.so.6")
+    except OSError:
+        return None
+
+
+def _release_memory() -> None:
+    """Hand freed heap memory back to the system (glibc only; elsewhere a no-op)."""
+    libc = _libc()
+    if libc is not None and hasattr(libc, "malloc_trim"):
+        libc.malloc_trim(0)
+
+
+MM_PER_PX = 25.4 / 96
+
+
+def measure_fit(document) -> tuple[list[tuple[str, float]], list[FieldFit]]:
+    """Sides (``data-fit`` boxes) whose content runs past their bottom edge, with the overflow
+    in millimetres, and every text field (``data-field`` boxes) with its height and lines."""
+    overflow: dict[tuple[int, str], float] = {}
+    fields: list[FieldFit] = []
+    for number, page in enumerate(document.pages):
+        for box in _descendants(page._page_box):
+            element = getattr(box, "element", None)
+            name = element.get("data-fit") if element is not None else None
+            if not name or box.element_tag is None:
+                continue
+            limit = box.content_box_y() + box.height
+            bottom = max((child.position_y + child.margin_height()
+                          for child in _descendants(box) if child is not box), default=limit)
+            if bottom - limit > 0.5:  # half a CSS pixel: rounding, not overflow
+                key = (number, name)
+                overflow[key] = max(overflow.get(key, 0.0), (bottom - limit) * MM_PER_PX)
+            fields += _fields(box, name)
+    return [(name, mm) for (_, name), mm in overflow.items()], fields
+
+
+def _placed(document, base_dir: str) -> tuple[float | None, tuple[tuple[int, int, str], ...]]:
+    """What preflight cannot read back from the PDF: the smallest QR module as laid out, in
+    millimetres (the ``svg.qr`` box width over the modules of its view box, quiet zone
+    included; ``None`` without a QR code), and the pictures placed, as ``(width px, height px,
+    file relative to the catalog)``."""
+    smallest, images = None, []
+    base = Path(base_dir).resolve()
+    for page in document.pages:
+        for box in _descendants(page._page_box):
+            element = getattr(box, "element", None)
+            if element is None or box.element_tag is None:
+                continue
+            picture = getattr(box, "replacement", None)
+            url = urlsplit(element.get("src") or "")
+            if picture is not None and hasattr(picture, "width") and url.scheme in ("", "file") \
+                    and url.path:
+                source = unquote(url.path)
+                path = Path(source) if Path(source).is_absolute() else base / source
+                name = path.relative_to(base).as_posix() if path.is_relative_to(base) else source
+                images.append((int(picture.width), int(picture.height), name))
+            if not box.element_tag.endswith("svg") or "qr" not in (element.get("class") or "").split():
+                continue
+            try:
+                modules = float((element.get("viewBox") or "").split()[2])
+            except (IndexError, ValueError):
+                continue
+            if modules > 0 and box.width:
+                size = box.width * MM_PER_PX / modules
+                smallest = size if smallest is None else min(smallest, size)
+    return smallest, tuple(images)
+
+
+def _fields(side, name: str) -> list[FieldFit]:
+    out = []
+    seen: set[int] = set()
+    for box in _descendants(side):  # outer boxes first: one measure per element
+        element = getattr(box, "element", None)
+        if element is None or id(element) in seen or not element.get("data-field") \
+                or isinstance(box, LineBox) or not hasattr(box, "children"):
+            continue
+        seen.add(id(element))
+        lines = sum(1 for child in _descendants(box) if isinstance(child, LineBox))
+        out.append(FieldFit(element.get("data-field"), element.get("data-locale", ""), name,
+                            round(box.border_height() * MM_PER_PX, 2), lines))
+    return out
+
+
+def _descendants(box):
+    yield box
+    for child in getattr(box, "children", ()):
+        yield from _descendants(child)
+
+
+# --- finisher ---------------------------------------------------------------------------
+
+_DOCUMENT_ID = re.compile(rb"xmp\.did:[0-9a-f-]{36}")
+
+
+def _finish(pdf: pydyf.PDF, seed: bytes, job: RenderJob) -> None:
+    """Last touches before WeasyPrint writes the file."""
+    metadata = pdf.catalog.get("Metadata")
+    if metadata is not None:
+        stream = pdf.objects[int(metadata.split()[0])]
+        document_id = f"xmp.did:{uuid.UUID(bytes=seed[:16])}".encode()
+        stream.stream = [_DOCUMENT_ID.sub(document_id, bytes(chunk)) if isinstance(chunk, bytes)
+                         else chunk for chunk in stream.stream]
+    if job.marks and job.bleed_mm > 0:
+        for number in pdf.pages["Kids"][::3]:
+            _add_crop_marks(pdf, pdf.objects[number])
+
+
+def _add_crop_marks(pdf: pydyf.PDF, page: pydyf.Dictionary) -> None:
+    """Crop marks at the trim lines, outside the bleed, on a MediaBox grown to hold them."""
+    x0, y0, x1, y1 = (float(v) for v in page["TrimBox"])
+    bx0, by0, bx1, by1 = (float(v) for v in page["BleedBox"])
+    offset, length = MARK_OFFSET_MM * PT_PER_MM, MARK_LENGTH_MM * PT_PER_MM
+    grow = offset + length + 1
+    page["MediaBox"] = pydyf.Array([bx0 - grow, by0 - grow, bx1 + grow, by1 + grow])
+    lines = []
+    for x in (x0, x1):  # vertical marks above and below
+        lines.append((x, by1 + offset, x, by1 + offset + length))
+        lines.append((x, by0 - offset, x, by0 - offset - length))
+    for y in (y0, y1):  # horizontal marks left and right
+        lines.append((bx0 - offset, y, bx0 - offset - length, y))
+        lines.append((bx1 + offset, y, bx1 + offset + length, y))
+    resources = pdf.objects[int(page["Resources"].split()[0])]
+    spaces = resources.get("ColorSpace")
+    if isinstance(spaces, bytes):
+        spaces = pdf.objects[int(spaces.split()[0])]
+    if spaces is None:
+        spaces = resources["ColorSpace"] = pydyf.Dictionary()
+    spaces["InsertgenRegistration"] = pydyf.Array([
+        "/Separation", "/All", "/DeviceCMYK",
+        pydyf.Dictionary({"FunctionType": 2, "Domain": pydyf.Array([0, 1]),
+                          "C0": pydyf.Array([0, 0, 0, 0]), "C1": pydyf.Array([1, 1, 1, 1]),
+                          "N": 1}),
+    ])
+    body = ["Q q /InsertgenRegistration CS 1 SCN 0.25 w 0 J"]
+    body += [f"{a:.3f} {b:.3f} m {c:.3f} {d:.3f} l S" for a, b, c, d in lines]
+    body.append("Q")
+    opening = pydyf.Stream([b"q"])
+    closing = pydyf.Stream(["\n".join(body).encode()])
+    pdf.add_object(opening)
+    pdf.add_object(closing)
+    page["Contents"] = pydyf.Array([opening.reference, page["Contents"], closing.reference])
