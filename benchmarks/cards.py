@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import multiprocessing
 import os
 import statistics
@@ -31,12 +32,17 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from generator import build  # noqa: E402
-from generator.build import BuildOptions, plan, prepare  # noqa: E402
+from generator.build import (  # noqa: E402
+    BuildOptions,
+    Job,  # noqa: E402
+    plan,
+    prepare,
+)
 from generator.catalog import load_catalog  # noqa: E402
-from generator.render.pdf import ConfinedFetcher, RenderJob  # noqa: E402
+from generator.render.pdf import ConfinedFetcher  # noqa: E402
 
 
-def example_jobs(out: Path) -> list[RenderJob]:
+def example_jobs(out: Path) -> list[Job]:
     catalog = load_catalog(ROOT / "examples" / "catalog")
     jobs = []
     for planned in plan(catalog, BuildOptions(catalog=catalog.root, out=out)):
@@ -46,12 +52,12 @@ def example_jobs(out: Path) -> list[RenderJob]:
     return jobs
 
 
-def repeat(jobs: list[RenderJob], count: int, out: Path) -> list[RenderJob]:
+def repeat(jobs: list[Job], count: int, out: Path) -> list[Job]:
     result = []
     for index in range(count):
         job = jobs[index % len(jobs)]
-        result.append(RenderJob(**{**job.__dict__, "key": f"{index}",
-                                   "out_path": str(out / f"card-{index:05}.pdf")}))
+        result.append(dataclasses.replace(job, render=dataclasses.replace(job.render, key=f"{index}"),
+                                          out_path=str(out / f"card-{index:05}.pdf")))
     return result
 
 
@@ -63,9 +69,10 @@ def compliance_cost(jobs, out: Path) -> None:
     card), against preparing and rendering the same cards without the gate."""
     import dataclasses
 
-    from generator import cleaning
+    from generator.compliance import cleaning
     from generator.compliance.engine import checker, languages, pack
-    from generator.render.pdf import gate_problems
+    from generator.compliance.gate import gate_problems
+    from generator.press.readback import pdf_text
 
     checker.cache_clear()
     pack.cache_clear()
@@ -75,7 +82,7 @@ def compliance_cost(jobs, out: Path) -> None:
     packs = time.perf_counter() - start
     catalog = load_catalog(ROOT / "examples" / "catalog")
     spent = [0.0]
-    original = build.clean_sections
+    original = build.clean_document
 
     def timed(*args, **kwargs):
         begin = time.perf_counter()
@@ -84,7 +91,7 @@ def compliance_cost(jobs, out: Path) -> None:
         finally:
             spent[0] += time.perf_counter() - begin
 
-    build.clean_sections = timed
+    build.clean_document = timed
     cleaning.clean_wording.cache_clear()
     start = time.perf_counter()
     plans = plan(catalog, BuildOptions(catalog=catalog.root, out=out))
@@ -96,7 +103,7 @@ def compliance_cost(jobs, out: Path) -> None:
     for planned in plan(catalog, BuildOptions(catalog=catalog.root, out=out)):
         prepare(catalog, planned, out)
     warm_ms = spent[0] / len(plans)
-    build.clean_sections = original
+    build.clean_document = original
     build._init_worker()
     rendering, gating = [], []
     for job in distinct:
@@ -108,7 +115,7 @@ def compliance_cost(jobs, out: Path) -> None:
         for locale in job.gate.locales:
             checker(locale)._seen.clear()  # each card's text is new to a real build
         begin = time.perf_counter()
-        gate_problems(data, job.gate)
+        gate_problems(pdf_text(data), job.gate)
         gating.append(time.perf_counter() - begin)
     render_ms, gate_ms = statistics.mean(rendering), statistics.mean(gating)
     cold = (cleaning_ms + gate_ms) / (preparing + render_ms + gate_ms)
@@ -128,8 +135,8 @@ def preflight_cost(jobs) -> None:
     """What preflight adds: timed directly on each distinct document, against rendering it."""
     import dataclasses
 
-    from generator.render.pdf import ReadBack
     from generator.press.preflight import preflight
+    from generator.press.readback import ReadBack
 
     build._init_worker()
     rendering, in_build, in_command = [], [], []
@@ -156,14 +163,15 @@ def preflight_cost(jobs) -> None:
           "(syntax check and QR codes found by rendering)")
 
 
-def _plain(job: RenderJob) -> int:
+def _plain(doc: Job) -> int:
     from weasyprint import CSS, HTML
 
+    job = doc.render
     fetcher = ConfinedFetcher(job.allowed)
     css = CSS(string=job.css, base_url=Path(job.css_dir).as_uri() + "/", url_fetcher=fetcher)
     data = HTML(string=job.html, base_url=Path(job.base_dir).as_uri() + "/",
                 url_fetcher=fetcher).write_pdf(stylesheets=[css], pdf_variant=job.pdf_variant)
-    Path(job.out_path).write_bytes(data)
+    Path(doc.out_path).write_bytes(data)
     return len(data)
 
 
@@ -201,7 +209,7 @@ def _memory_mb() -> tuple[float, float, float]:
     return values["Rss"], values["Pss"], values["Private_Clean"] + values["Private_Dirty"]
 
 
-def _render_with_memory(job: RenderJob):
+def _render_with_memory(job: Job):
     result = build._render(job)
     return os.getpid(), int(job.key), _memory_mb(), result.ok
 
@@ -246,7 +254,7 @@ def main() -> None:
             args.rounds = 0
         times = {"insertgen": [], "plain": [], "insertgen-1": [], "no-checks": []}
         # The same build without the PDF gate and preflight: what the checks cost in a run.
-        bare = [RenderJob(**{**job.__dict__, "gate": None, "preflight": None}) for job in jobs]
+        bare = [dataclasses.replace(job, gate=None, preflight=None) for job in jobs]
         for _ in range(args.rounds):
             times["insertgen"].append(run_insertgen(jobs, args.workers))
             times["plain"].append(run_plain(jobs, args.workers))

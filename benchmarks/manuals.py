@@ -33,7 +33,7 @@ from generator.render.pdf import ConfinedFetcher  # noqa: E402
 def manual_job(out: Path, layout_name: str, locales: list[str]):
     catalog = catalogs.load_catalog(ROOT / "examples" / "catalog")
     kettle = next(p for p in catalog.products if p.product.sku == "LH-KT17")
-    layout = catalogs._resolve_layout(catalog.root, layout_name, dict(catalog.layouts), [])
+    layout = catalogs.load._resolve_layout(catalog.root, layout_name, dict(catalog.layouts), [])
     planned = Planned(kettle, "manual-bench", layout, locales, "amazon-eu", PROFILES["print-x4"],
                       f"LH-KT17/LH-KT17_manual-bench_{'-'.join(locales)}.pdf")
     job = prepare(catalog, planned, out)
@@ -42,11 +42,13 @@ def manual_job(out: Path, layout_name: str, locales: list[str]):
 
 
 def plain(job) -> int:
+    out_path = job.out_path
+    job = job.render
     fetcher = ConfinedFetcher(job.allowed)
     css = CSS(string=job.css, base_url=Path(job.css_dir).as_uri() + "/", url_fetcher=fetcher)
     document = HTML(string=job.html, base_url=Path(job.base_dir).as_uri() + "/",
                     url_fetcher=fetcher).render(stylesheets=[css], pdf_variant=job.pdf_variant)
-    Path(job.out_path + ".plain.pdf").write_bytes(document.write_pdf(pdf_variant=job.pdf_variant))
+    Path(out_path + ".plain.pdf").write_bytes(document.write_pdf(pdf_variant=job.pdf_variant))
     return len(document.pages)
 
 
