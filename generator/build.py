@@ -23,7 +23,7 @@ import click
 
 from generator.catalog import LoadedCatalog, LoadedProduct, load_catalog
 from generator.catalog.layouts import PROFILES, PrintProfile, ResolvedLayout
-from generator.compliance.cleaning import check_unprinted, clean_document
+from generator.compliance.cleaning import check_unprinted, clean_document, document_gate
 from generator.compliance.engine import checker
 from generator.compliance.gate import Gate, gate_problems
 from generator.content.localize import Section, localize, support_url
@@ -244,9 +244,8 @@ def prepare(catalog: LoadedCatalog, planned: Planned, out: Path) -> Job | None:
     url = support_url(planned.marketplace, marketplace, planned.loaded.product.sku, planned.locales[0])
     # Compliance-cleaned content (the sections are cleaned in place).
     env = environment(root)
-    cleaned = clean_document(catalog, planned.loaded, planned.marketplace, sections, url,
-                             planned.layout, env)
-    planned.findings += cleaned.findings
+    planned.findings += clean_document(catalog, planned.loaded, planned.marketplace, sections,
+                                       url, planned.layout, env)
     # Checked: every character has a glyph.
     planned.findings += check_glyphs(catalog, planned.loaded, sections)
     planned.texts = {(t.locale, t.field): t for section in sections for t in section.texts()}
@@ -283,7 +282,8 @@ def prepare(catalog: LoadedCatalog, planned: Planned, out: Path) -> Job | None:
         page_multiple=planned.layout.spec.page_multiple,
         notes_html=notes,
     )
-    return Job(render, out_path=str((out / planned.path).resolve()), gate=cleaned.gate,
+    gate = document_gate(catalog, planned.loaded, planned.marketplace, sections, url)
+    return Job(render, out_path=str((out / planned.path).resolve()), gate=gate,
                preflight=expectations(planned.layout, planned.profile, check_syntax=False))
 
 

@@ -10,7 +10,6 @@ with which profile (the marketplace's, else the brand's) and allow-list.
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import html
 import re
@@ -42,26 +41,21 @@ def allow_list(catalog: LoadedCatalog) -> tuple[AllowEntry, ...]:
     return tuple(AllowEntry(a.phrase, a.reason) for a in catalog.brand.allow)
 
 
-@dataclasses.dataclass
-class Cleaned:
-    """A document's content once cleaned (its sections are cleaned in place)."""
-
-    #: Every removal, allowed phrase and error, with its place.
-    findings: list[Finding]
-    #: What the PDF gate checks the rendered file with.
-    gate: Gate
-
-
 def clean_document(catalog: LoadedCatalog, loaded: LoadedProduct, marketplace: str,
                    sections: list[Section], url: str, layout: ResolvedLayout,
-                   env: Environment) -> Cleaned:
-    """The compliance stage for one document: its texts cleaned, the brand file's texts and
-    URLs and the layout's literal template text (read through ``env``) checked."""
+                   env: Environment) -> list[Finding]:
+    """The compliance stage for one document: its texts cleaned in place, the brand file's
+    texts and URLs and the layout's literal template text (read through ``env``) checked."""
     findings = clean_sections(catalog, loaded, marketplace, sections, url)
-    findings += check_layout_text(env, layout, catalog)
-    gate = Gate(tuple(s.locale for s in sections), compliance_profile(catalog, marketplace),
+    return findings + check_layout_text(env, layout, catalog)
+
+
+def document_gate(catalog: LoadedCatalog, loaded: LoadedProduct, marketplace: str,
+                  sections: list[Section], url: str) -> Gate:
+    """What the PDF gate checks a cleaned document's rendered text with (only built for a
+    document that will be rendered)."""
+    return Gate(tuple(s.locale for s in sections), compliance_profile(catalog, marketplace),
                 allow_list(catalog), checked_texts(catalog, loaded, marketplace, sections, url))
-    return Cleaned(findings, gate)
 
 
 def clean_sections(catalog: LoadedCatalog, loaded: LoadedProduct, marketplace: str,
