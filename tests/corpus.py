@@ -41,6 +41,32 @@ def dev() -> list[Example]:
                 + [CORPUS / name for name in ("blind.tsv", "blind2.tsv", "blind3.tsv")])
 
 
+@dataclasses.dataclass(frozen=True)
+class Frame:
+    """One sentence written in every language: the verdict must not depend on the language."""
+
+    id: str
+    label: str
+    texts: dict[str, str]
+
+
+def frames() -> list[Frame]:
+    found: dict[str, Frame] = {}
+    path = CORPUS / "frames.tsv"
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#") or line.startswith("frame\t"):
+            continue
+        frame, lang, label, text = line.split("\t")
+        found.setdefault(frame, Frame(frame, label, {})).texts[lang] = text
+    return list(found.values())
+
+
+def verdict(text: str, lang: str, profile: str = "strict") -> str:
+    """``ok`` or the category of the first removal."""
+    scan = scan_text(text, lang, profile=profile)
+    return scan.removals[0].primary.category if scan.removals else "ok"
+
+
 def heldout() -> list[Example]:
     return read([CORPUS / "heldout.tsv"])
 

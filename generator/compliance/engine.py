@@ -44,17 +44,21 @@ COMMON = "common"
 
 
 class RuleSpec(BaseModel):
-    """One rule of a pack (``rules:`` list item)."""
+    """One rule: of the shared rule set (``concepts.yaml``) or of ``common.yaml``."""
 
     model_config = ConfigDict(extra="forbid")
 
     id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9.-]*$")] = Field(
-        description="Identifier, unique in the pack; reported as <language>.<id>.")
+        description="Identifier, unique in the file; reported as <language>.<id>.")
     category: Literal[CATEGORIES] = Field(description="What kind of solicitation this is.")  # type: ignore[valid-type]
     message: str = Field(description="Why the sentence was removed, shown to the user.")
     pattern: str | None = Field(None, description="A regular expression that must match.")
     patterns: list[str] = Field(default_factory=list, description="Several patterns; any may match.")
     all: list[str] = Field(default_factory=list, description="Terms that must all occur.")
+    with_any: list[str] = Field(default_factory=list,
+                                description="At least one of these terms must occur too.")
+    neighbour: list[str] = Field(default_factory=list, description=(
+        "Terms that must all occur in the sentence before or after; both sentences go."))
     near: Annotated[int, Field(gt=0)] | None = Field(
         None, description="Maximum distance in characters between the matched pieces.")
     exceptions: list[str] = Field(default_factory=list,
@@ -62,8 +66,30 @@ class RuleSpec(BaseModel):
     distinct: bool = Field(False, description="The terms must match different words (no overlap).")
 
 
+class SuspectSpec(BaseModel):
+    """A co-occurrence that no rule confirmed: printed unchanged, reported as a warning."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9.-]*$")]
+    message: str
+    all: list[str]
+    neighbour: list[str] = Field(default_factory=list)
+
+
+class SharedSpec(BaseModel):
+    """The shared rule set (``concepts.yaml``): the concept inventory and the rules over it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    concepts: dict[str, str] = Field(description="Concept name: what its lexicon holds.")
+    contexts: dict[str, str] = Field(description="Innocent context name: what it masks.")
+    rules: list[RuleSpec]
+    suspects: list[SuspectSpec] = Field(default_factory=list)
+
+
 class PackSpec(BaseModel):
-    """A rule pack file (``generator/rules/<language>.yaml``)."""
+    """A rule pack file (``rules/<language>.yaml``): lexicons for the shared concepts."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -73,11 +99,24 @@ class PackSpec(BaseModel):
         "words", description="'words': terms match whole words; 'none' for ja, zh (no spaces).")
     also: list[str] = Field(default_factory=list,
                             description="Other packs applied with this one (e.g. en).")
-    terms: dict[str, list[str]] = Field(default_factory=dict,
-                                        description="Named lists of alternatives.")
+    terms: dict[str, list[str]] = Field(default_factory=dict, description=(
+        "A lexicon per concept of concepts.yaml; names starting with _ are helpers for {refs}."))
+    phrases: dict[str, list[str]] = Field(default_factory=dict, description=(
+        "More alternatives for a concept, as expressions not wrapped in word boundaries."))
+    contexts: dict[str, list[str]] = Field(default_factory=dict, description=(
+        "Innocent contexts of concepts.yaml (scales, settings, hotels, specs), masked first."))
     innocent: list[str] = Field(default_factory=list,
-                                description="Phrases masked before every rule of the pack.")
-    rules: list[RuleSpec] = Field(default_factory=list)
+                                description="Other manual wording masked before every rule.")
+    exceptions: dict[str, list[str]] = Field(default_factory=dict,
+                                             description="Shared rule id: phrases masked for it.")
+    near: dict[str, Annotated[int, Field(gt=0)]] = Field(
+        default_factory=dict, description="Shared rule id: a distance of this language's own.")
+    needs: dict[str, list[str]] = Field(default_factory=dict, description=(
+        "Shared rule id: terms it also needs in this language (a request marker in ja)."))
+    distinct: list[str] = Field(default_factory=list, description=(
+        "Shared rule ids whose terms must match different words in this language."))
+    rules: list[RuleSpec] = Field(default_factory=list,
+                                  description="Only in common.yaml: rules over characters.")
 
 
 class RulePackError(Exception):
@@ -185,6 +224,10 @@ class Rule:
     near: int | None
     distinct: bool
     exceptions: tuple[Expr, ...]
+    any_terms: tuple[str, ...] = ()
+    neighbour: tuple[str, ...] = ()
+    #: ``remove``: the sentence is taken out; ``review``: a suspect, printed and reported.
+    level: str = "remove"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -222,43 +265,100 @@ def _wrap(alternatives: str, words: bool) -> str:
     return rf"(?<!\w)(?:{alternatives})(?!\w)" if words else f"(?:{alternatives})"
 
 
-def load_pack(path: Path) -> Pack:
-    """Read and compile one pack; every problem is a :class:`RulePackError` naming the file."""
+SHARED = "concepts"
+
+
+def _read(path: Path, model):
     try:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
-        spec = PackSpec.model_validate(data)
+        return model.model_validate(data)
     except (OSError, yaml.YAMLError) as error:
-        raise RulePackError(f"{path}: expected a readable YAML rule pack, got {error}") from None
+        raise RulePackError(f"{path}: expected a readable YAML rule file, got {error}") from None
     except ValidationError as error:
         problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors())
         raise RulePackError(f"{path}: {problems}") from None
+
+
+@functools.cache
+def shared_rules(folder: Path = RULES) -> SharedSpec:
+    """The concept inventory and the rules written once over it."""
+    path = folder / f"{SHARED}.yaml"
+    spec = _read(path, SharedSpec)
+    for index, rule in enumerate([*spec.rules, *spec.suspects]):
+        for term in [*rule.all, *getattr(rule, "with_any", []), *rule.neighbour]:
+            if term not in spec.concepts:
+                raise RulePackError(f"{path}: {rule.id}: expected a concept of the inventory, "
+                                    f"got {term!r}")
+    return spec
+
+
+def load_pack(path: Path) -> Pack:
+    """Read and compile one pack; every problem is a :class:`RulePackError` naming the file.
+    A language pack's lexicons are bound to the shared rules of ``concepts.yaml`` next to it;
+    ``common.yaml`` brings rules of its own (star strings, review links: no words)."""
+    spec = _read(path, PackSpec)
+    shared = shared_rules(path.parent) if spec.language != COMMON else None
+    if shared is not None:
+        if spec.rules:
+            raise RulePackError(f"{path}: rules: expected lexicons only (the rules are shared, "
+                                f"in {SHARED}.yaml), got {len(spec.rules)} rule(s)")
+        for name in [*spec.terms, *spec.phrases]:
+            if name not in shared.concepts and not name.startswith("_"):
+                raise RulePackError(f"{path}: terms.{name}: expected a concept of {SHARED}.yaml "
+                                    f"or a helper named _{name}, got {name!r}")
+        for name in spec.contexts:
+            if name not in shared.contexts:
+                raise RulePackError(f"{path}: contexts.{name}: expected one of "
+                                    f"{', '.join(shared.contexts)}, got {name!r}")
+        ids = {r.id for r in shared.rules}
+        for key in (*spec.exceptions, *spec.near, *spec.distinct, *spec.needs):
+            if key not in ids:
+                raise RulePackError(f"{path}: expected a shared rule id in exceptions/near, "
+                                    f"got {key!r}")
     words = spec.boundaries == "words"
-    raw_terms = {name: "|".join(f"(?:{alt})" for alt in alts) for name, alts in spec.terms.items()}
+    raw_terms = {name: "|".join(f"(?:{alt})" for alt in alts)
+                 for name, alts in spec.terms.items() if alts}
+    raw_phrases = {name: "|".join(f"(?:{alt})" for alt in alts)
+                   for name, alts in spec.phrases.items() if alts}
 
     def expand(source: str, where: str, seen: tuple[str, ...] = ()) -> str:
         """``{name}`` replaced by the term's alternatives, terms inside terms included."""
         def replace(match: re.Match) -> str:
             name = match.group(1)
-            if name not in raw_terms:
+            if name not in raw_terms and name not in raw_phrases:
                 raise RulePackError(f"{path}: {where}: expected a defined term, got {{{name}}}")
             if name in seen:
                 raise RulePackError(f"{path}: {where}: expected terms that do not refer to "
                                     f"themselves, got {{{name}}} inside {{{seen[-1]}}}")
-            return _wrap(expand(raw_terms[name], where, (*seen, name)), words)
+            return concept(name, where, (*seen, name))
 
         return _TERM_REF.sub(replace, source)
 
-    terms = {name: _compile(_wrap(expand(raw, f"terms.{name}", (name,)), words),
-                            f"{path}: terms.{name}")
-             for name, raw in raw_terms.items()}
+    def concept(name: str, where: str, seen: tuple[str, ...]) -> str:
+        """A term: its words wrapped in word boundaries, its phrases as they are."""
+        parts = []
+        if name in raw_terms:
+            parts.append(_wrap(expand(raw_terms[name], where, seen), words))
+        if name in raw_phrases:
+            parts.append(f"(?:{expand(raw_phrases[name], where, seen)})")
+        return "|".join(parts) if len(parts) == 1 else f"(?:{'|'.join(parts)})"
+
+    terms = {name: _compile(concept(name, f"terms.{name}", (name,)), f"{path}: terms.{name}")
+             for name in {**raw_terms, **raw_phrases}}
     innocent = None
-    if spec.innocent:
-        joined = "|".join(f"(?:{expand(p, 'innocent')})" for p in spec.innocent)
+    phrases = [*spec.innocent, *(p for alts in spec.contexts.values() for p in alts)]
+    if phrases:
+        joined = "|".join(f"(?:{expand(p, 'innocent')})" for p in phrases)
         # Innocent phrases start at a word (the guard lets the engine skip mid-word positions).
         innocent = _compile(rf"(?<!\w)(?:{joined})" if words else joined, f"{path}: innocent")
+    specs: list[tuple[RuleSpec, str]] = [(r, "remove") for r in spec.rules]
+    if shared is not None:
+        specs = [(r, "remove") for r in shared.rules]
+        specs += [(RuleSpec(id=f"suspect.{r.id}", category="solicit", message=r.message,
+                            all=r.all, neighbour=r.neighbour), "review") for r in shared.suspects]
     rules = []
     seen: set[str] = set()
-    for index, rule in enumerate(spec.rules):
+    for index, (rule, level) in enumerate(specs):
         where = f"rules[{index}] ({rule.id})"
         if rule.id in seen:
             raise RulePackError(f"{path}: {where}: expected a unique id, got a second {rule.id!r}")
@@ -266,14 +366,27 @@ def load_pack(path: Path) -> Pack:
         sources = ([rule.pattern] if rule.pattern else []) + rule.patterns
         if not sources and not rule.all:
             raise RulePackError(f"{path}: {where}: expected a pattern or 'all' terms, got neither")
-        for term in rule.all:
-            if term not in terms:
-                raise RulePackError(f"{path}: {where}: expected a defined term in 'all', got {term!r}")
+        needed = [*rule.all, *spec.needs.get(rule.id, []), *rule.neighbour]
+        if shared is not None:
+            # A concept the pack leaves empty switches its rules off (a test keeps packs full).
+            if any(t not in terms for t in needed) or (
+                    rule.with_any and not any(t in terms for t in rule.with_any)):
+                continue
+        else:
+            for term in needed:
+                if term not in terms:
+                    raise RulePackError(f"{path}: {where}: expected a defined term in 'all', "
+                                        f"got {term!r}")
+        extra = spec.exceptions.get(rule.id, [])
         rules.append(Rule(
             id=f"{spec.language}.{rule.id}", category=rule.category, message=rule.message,
             patterns=tuple(_compile(expand(p, where), f"{path}: {where}") for p in sources),
-            terms=tuple(rule.all), near=rule.near, distinct=rule.distinct,
-            exceptions=tuple(_compile(expand(p, where), f"{path}: {where}") for p in rule.exceptions),
+            terms=(*rule.all, *spec.needs.get(rule.id, [])), near=spec.near.get(rule.id, rule.near),
+            distinct=rule.distinct or rule.id in spec.distinct,
+            exceptions=tuple(_compile(expand(p, where), f"{path}: {where}")
+                             for p in [*rule.exceptions, *extra]),
+            any_terms=tuple(t for t in rule.with_any if t in terms),
+            neighbour=tuple(rule.neighbour), level=level,
         ))
     return Pack(spec.language, spec.name, path, tuple(spec.also), terms, innocent, tuple(rules))
 
@@ -281,7 +394,7 @@ def load_pack(path: Path) -> Pack:
 @functools.cache
 def available_packs(folder: Path = RULES) -> dict[str, Path]:
     """Pack files by language code."""
-    return {path.stem: path for path in sorted(folder.glob("*.yaml"))}
+    return {path.stem: path for path in sorted(folder.glob("*.yaml")) if path.stem != SHARED}
 
 
 @functools.cache
@@ -418,6 +531,21 @@ class Allowed:
 
 
 @dataclasses.dataclass
+class Suspect:
+    """A sentence kept but reported: a review concept that no rule confirmed, or a fragment
+    left next to a removal. ``--strict`` fails on these."""
+
+    start: int
+    end: int
+    sentence: str
+    matches: list[Match]
+
+    @property
+    def reason(self) -> str:
+        return self.matches[0].message
+
+
+@dataclasses.dataclass
 class Scan:
     """The result of checking one text."""
 
@@ -425,6 +553,7 @@ class Scan:
     clean: str
     removals: list[Removal]
     allowed: list[Allowed]
+    suspects: list[Suspect] = dataclasses.field(default_factory=list)
 
     @property
     def matches(self) -> list[Match]:
@@ -433,7 +562,9 @@ class Scan:
     def to_dict(self) -> dict:
         """The JSONL record of ``insertgen compliance scan``."""
         return {"text": self.text, "clean": self.clean,
-                "findings": [m.to_dict() for m in self.matches]}
+                "findings": [m.to_dict() for m in self.matches],
+                "suspects": [{**s.matches[0].to_dict(), "sentence": s.sentence}
+                             for s in self.suspects]}
 
 
 class Checker:
@@ -461,7 +592,10 @@ class Checker:
     # together: "Let op" is Dutch for "Note", not an English request, and "haptic feedback"
     # quoted in a Turkish manual is as innocent as in an English one.
     def _pack_matches(self, pk: Pack, norm: str, folded: str, spans: list[tuple[int, int]],
-                      extra: re.Pattern | None) -> dict[int, list[tuple[Rule, int, int]]]:
+                      extra: re.Pattern | None, concepts: dict[int, set[str]] | None = None,
+                      ) -> dict[int, list[tuple[Rule, int, int]]]:
+        """The rules that fire, by sentence index; ``concepts`` (when given) collects the
+        concepts present in each sentence that had a candidate rule."""
         candidates = _candidates(pk, norm, folded)
         if not candidates:
             return {}
@@ -495,9 +629,23 @@ class Checker:
                                 rule.near, rule.distinct)
                 if span is None:
                     continue
+                if rule.any_terms and not any(_inside(term_hits(t), s_start, s_end)
+                                              for t in rule.any_terms):
+                    continue
                 if rule.exceptions and not _survives(rule, pk, masked[s_start:s_end]):
                     continue
+                if rule.neighbour:
+                    pair = [i for i in (index - 1, index + 1) if 0 <= i < len(spans)
+                            and all(_inside(term_hits(t), *spans[i]) for t in rule.neighbour)]
+                    if not pair:
+                        continue
+                    found.setdefault(pair[0], []).append((rule, *spans[pair[0]]))
                 found.setdefault(index, []).append((rule, *span))
+        if concepts is not None:
+            for name in pk.terms:
+                if not name.startswith("_"):
+                    for start, end in term_hits(name):
+                        concepts.setdefault(bisect.bisect_right(starts, start) - 1, set()).add(name)
         return found
 
     def scan(self, text: str, *, profile: str = "strict", allow: Iterable[AllowEntry] = (),
@@ -525,28 +673,68 @@ class Checker:
 
         folded = fold(norm)
         per_sentence: dict[int, list[Match]] = {}
+        suspected: dict[int, list[Match]] = {}
+        concepts: dict[int, set[str]] = {}
         for pk in self.packs:
-            for index, fired in self._pack_matches(pk, norm, folded, spans, None).items():
+            fired_by = self._pack_matches(pk, norm, folded, spans, None, concepts)
+            for index, fired in fired_by.items():
                 for rule, start, end in fired:
                     o_start, o_end = original(start, end)
-                    per_sentence.setdefault(index, []).append(Match(
+                    into = per_sentence if rule.level == "remove" else suspected
+                    into.setdefault(index, []).append(Match(
                         rule.id, rule.category, rule.message, o_start, o_end, text[o_start:o_end]))
         allowed: list[Allowed] = []
         entries = [a for a in allow if a.phrase]
-        if per_sentence and entries:
+        if (per_sentence or suspected) and entries:
             per_sentence = self._apply_allow_list(norm, folded, spans, per_sentence, entries,
                                                   allowed)
+            suspected = self._apply_allow_list(norm, folded, spans, suspected, entries, allowed)
         removals: list[Removal] = []
         for index in sorted(per_sentence):
             matches = per_sentence[index]
-            if profile == "neutral-allowed" and all(m.category == "solicit" for m in matches):
+            if profile == "neutral-allowed" and self._plain_request(index, matches, concepts):
                 allowed += [Allowed(m, "a neutral review request (profile neutral-allowed)")
                             for m in matches]
                 continue
             start, end = original(*spans[index])
             removals.append(Removal(start, end, text[start:end], matches))
+        removed = {i for i in per_sentence if any(original(*spans[i])[0] == r.start
+                                                  for r in removals)}
+        suspects: list[Suspect] = []
+        for index in sorted(set(suspected) - removed):
+            start, end = original(*spans[index])
+            suspects.append(Suspect(start, end, text[start:end], suspected[index]))
+        # What a removal leaves behind: a short sentence that leaned on the removed one ("We
+        # will definitely fix it.") reads as half of the solicitation.
+        for index in sorted({i + d for i in removed for d in (-1, 1)} - removed - set(suspected)):
+            if not 0 <= index < len(spans):
+                continue
+            start, end = original(*spans[index])
+            sentence = text[start:end]
+            if len(sentence.split()) <= 6 and len(sentence) <= 60 and not _QUESTION.search(sentence):
+                suspects.append(Suspect(start, end, sentence, [Match(
+                    "suspect.fragment", "solicit",
+                    "a short sentence left next to a removed one may be half of it",
+                    start, end, sentence)]))
+        suspects.sort(key=lambda s: s.start)
         clean = _without(text, [(r.start, r.end) for r in removals]) if removals else text
-        return Scan(text, clean, removals, allowed)
+        return Scan(text, clean, removals, allowed, suspects)
+
+    #: Concepts that make a review request more than a plain, neutral one.
+    _NOT_PLAIN = frozenset({"benefit", "reward", "proof", "happy_if", "unhappy_if", "positive",
+                            "top_score", "change_request", "before", "steer_private", "dictate",
+                            "threat"})
+
+    def _plain_request(self, index: int, matches: list[Match],
+                       concepts: dict[int, set[str]]) -> bool:
+        """Whether ``neutral-allowed`` may keep the sentence: only solicit rules fired and
+        neither it nor a neighbouring sentence carries a condition, a benefit or a change."""
+        if not all(m.category == "solicit" for m in matches):
+            return False
+        if concepts.get(index, set()) & self._NOT_PLAIN:
+            return False
+        return not any("benefit" in concepts.get(i, ()) or "reward" in concepts.get(i, ())
+                       for i in (index - 1, index + 1))
 
     def _apply_allow_list(self, norm, folded, spans, per_sentence, entries, allowed):
         """Re-check with the allowed phrases masked: what no longer fires is allowed."""
@@ -586,6 +774,10 @@ def _candidates(pk: Pack, text: str, folded: str) -> list[Rule]:
             if all(has(t) for t in rule.terms)
             and (not rule.patterns or any(p.could_match(folded) and p.regex.search(text)
                                           for p in rule.patterns))]
+
+
+def _inside(hits: list[tuple[int, int]], start: int, end: int) -> bool:
+    return any(start <= h_start and h_end <= end for h_start, h_end in hits)
 
 
 def _spans(expressions: Iterable[Expr], text: str) -> list[tuple[int, int]]:

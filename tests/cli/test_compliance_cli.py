@@ -18,13 +18,13 @@ def scan(*args: str, stdin: str) -> subprocess.CompletedProcess:
 
 def test_scan_jsonl_gives_one_object_per_line_in_order():
     lines = ["Please leave us a 5-star review!", "", "Remove the battery cover.",
-             "Happy? Review us on Amazon. Unhappy? Email us first."]
+             "Happy? Review us on Amazon. Any questions? Email us."]
     result = scan("--lang", "en", "--format", "jsonl", stdin="\n".join(lines) + "\n")
     assert result.returncode == 1, result.stderr
     records = [json.loads(line) for line in result.stdout.splitlines()]
     assert [r["text"] for r in records] == lines
     assert [r["clean"] for r in records] == ["", "", "Remove the battery cover.",
-                                             "Unhappy? Email us first."]
+                                             "Any questions? Email us."]
     assert records[1]["findings"] == [] and records[2]["findings"] == []
     first = records[0]["findings"]
     assert set(first[0]) == {"rule", "category", "start", "end", "match", "message"}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import corpus
 import pytest
+import yaml
 from babel.messages.pofile import read_po
 
 from generator.compliance.engine import (
@@ -14,8 +15,10 @@ from generator.compliance.engine import (
     RulePackError,
     languages,
     load_pack,
+    pack,
     scan_text,
     sentences,
+    shared_rules,
     url_problems,
 )
 from generator.content.localize import DEFAULT_HEADLINE, DEFAULT_MESSAGE
@@ -138,9 +141,20 @@ def test_only_the_offending_sentence_is_removed():
 
 def test_a_question_is_judged_with_the_sentence_after_it():
     assert sentences("Happy? Review us. Unhappy? Email us.") == [(0, 17), (18, 36)]
-    scan = scan_text("Happy? Review us on Amazon. Unhappy? Email us first.", "en")
-    assert scan.clean == "Unhappy? Email us first."
+    scan = scan_text("Happy? Review us on Amazon. Any questions? Email us.", "en")
+    assert scan.clean == "Any questions? Email us."
     assert scan.removals[0].primary.category == "positive_only"
+
+
+def test_gating_across_neighbouring_sentences_takes_both_halves():
+    """The classic gating card: the happy half and the unhappy half are two sentences."""
+    for text in ("Happy? Review us on Amazon. Unhappy? Email us first.",
+                 "Not happy? Contact us first. Happy? Leave us a review."):
+        scan = scan_text(text, "en")
+        assert scan.clean == ""
+        assert [r.primary.category for r in scan.removals] == ["gating", "gating"]
+    # Contact-first on its own stays, next to an unrelated thank-you.
+    assert scan_text("Thank you! Not happy? Contact us first.", "en").removals == []
 
 
 def test_sentences_keep_abbreviations_and_decimals_whole():
@@ -213,19 +227,34 @@ def test_every_language_has_a_pack():
     assert set(LANGUAGES) <= set(languages())
     for code in languages():
         pack = load_pack(RULES / f"{code}.yaml")
-        assert {r.category for r in pack.rules} >= set(CATEGORIES) - {"review_link"}, code
+        assert {r.category for r in pack.rules} >= set(CATEGORIES), code
         # Expressions compile when first needed: every one of them must compile.
         for expr in [*pack.terms.values(), pack.innocent,
                      *(e for rule in pack.rules for e in (*rule.patterns, *rule.exceptions))]:
             assert expr is None or expr.regex.pattern == expr.source
 
 
+@pytest.mark.parametrize("code", languages())
+def test_every_pack_fills_the_whole_concept_inventory(code):
+    """The rules are written once over the concepts; a pack that leaves one empty silently
+    switches rules off in its language."""
+    inventory = shared_rules()
+    data = yaml.safe_load((RULES / f"{code}.yaml").read_text(encoding="utf-8"))
+    filled = {name for section in ("terms", "phrases") for name, alts in
+              (data.get(section) or {}).items() if alts}
+    assert set(inventory.concepts) - filled == set(), f"{code}: empty concepts"
+    contexts = {name for name, alts in (data.get("contexts") or {}).items() if alts}
+    assert set(inventory.contexts) - contexts == set(), f"{code}: empty innocent contexts"
+    shared = {r.id for r in inventory.rules}
+    assert {r.id.split(".", 1)[1] for r in pack(code).rules} >= shared, code
+
+
 def test_a_new_language_needs_no_code_change(tmp_path):
-    (tmp_path / "common.yaml").write_text((RULES / "common.yaml").read_text(encoding="utf-8"))
+    for name in ("common.yaml", "concepts.yaml"):
+        (tmp_path / name).write_text((RULES / name).read_text(encoding="utf-8"))
     (tmp_path / "eo.yaml").write_text(
-        "language: eo\nname: Esperanto\nterms:\n  review: ['recenz\\w*']\n  request: [bonvolu]\n"
-        "rules:\n  - id: request-review\n    category: solicit\n    message: petas recenzon\n"
-        "    all: [request, review]\n", encoding="utf-8")
+        "language: eo\nname: Esperanto\nterms:\n  review: ['recenz\\w*']\n  request: [bonvolu]\n",
+        encoding="utf-8")
     checker = Checker("eo", tmp_path)
     scan = checker.scan("Dankon! Bonvolu skribi recenzon.")
     assert scan.clean == "Dankon!"
@@ -234,13 +263,18 @@ def test_a_new_language_needs_no_code_change(tmp_path):
 
 
 def test_a_broken_pack_is_named_with_its_problem(tmp_path):
+    (tmp_path / "concepts.yaml").write_text((RULES / "concepts.yaml").read_text(encoding="utf-8"))
     path = tmp_path / "xx.yaml"
     path.write_text("language: xx\nname: X\nterms: {review: ['(unclosed']}\nrules: []\n")
     with pytest.raises(RulePackError, match=r"xx\.yaml: terms\.review: expected a regular expression"):
         load_pack(path)
     path.write_text("language: xx\nname: X\nrules:\n  - {id: a, category: solicit, message: m, "
-                    "all: [nope]}\n")
-    with pytest.raises(RulePackError, match=r"rules\[0\] \(a\): expected a defined term in 'all', "
-                                            r"got 'nope'"):
+                    "all: [review]}\n")
+    with pytest.raises(RulePackError, match=r"xx\.yaml: rules: expected lexicons only \(the rules "
+                                            r"are shared, in concepts\.yaml\), got 1 rule"):
+        load_pack(path)
+    path.write_text("language: xx\nname: X\nterms: {reviews: [recenz]}\n")
+    with pytest.raises(RulePackError, match=r"terms\.reviews: expected a concept of concepts\.yaml "
+                                            r"or a helper named _reviews, got 'reviews'"):
         load_pack(path)
 
