@@ -152,14 +152,27 @@ def run_check(options: BuildOptions) -> CheckResult:
         return CheckResult(error.findings, 0, 2)
     plans = plan(catalog, options)
     findings = list(catalog.findings)
-    seen = {f.format() for f in findings}
+    # A source text shared by several documents is reported once, naming them all.
+    places: dict[str, list[tuple[str, str | None]]] = {}
+    first: dict[str, Finding] = {}
+    for finding in findings:
+        first.setdefault(finding.format(), finding)
     for planned in plans:
         prepare(catalog, planned, options.out)
         for finding in planned.findings:
-            line = finding.format()
-            if line not in seen:  # a fallback or a source text shared by several documents
-                seen.add(line)
-                findings.append(finding)
+            line = dataclasses.replace(finding, document=None, marketplace=None).format()
+            first.setdefault(line, finding)
+            if finding.document and (finding.document, finding.marketplace) not in places.get(line, []):
+                places.setdefault(line, []).append((finding.document, finding.marketplace))
+    findings = []
+    for line, finding in first.items():
+        where = places.get(line)
+        if len(where or ()) == 1:
+            finding = dataclasses.replace(finding, document=where[0][0], marketplace=where[0][1])
+        elif where:
+            finding = dataclasses.replace(finding, marketplace=None, document=", ".join(
+                f"{d} for {m}" if m else d for d, m in where))
+        findings.append(finding)
     for loaded in catalog.products:
         if not options.products or loaded.product.sku in options.products:
             findings += check_unprinted(catalog, loaded)
@@ -244,8 +257,10 @@ def prepare(catalog: LoadedCatalog, planned: Planned, out: Path) -> Job | None:
     url = support_url(planned.marketplace, marketplace, planned.loaded.product.sku, planned.locales[0])
     # Compliance-cleaned content (the sections are cleaned in place).
     env = environment(root)
-    planned.findings += clean_document(catalog, planned.loaded, planned.marketplace, sections,
-                                       url, planned.layout, env)
+    planned.findings += [
+        dataclasses.replace(f, document=planned.path, marketplace=planned.marketplace)
+        for f in clean_document(catalog, planned.loaded, planned.marketplace, sections, url,
+                                planned.layout, env)]
     # Checked: every character has a glyph.
     planned.findings += check_glyphs(catalog, planned.loaded, sections)
     planned.texts = {(t.locale, t.field): t for section in sections for t in section.texts()}

@@ -51,6 +51,9 @@ class Finding:
     sku: str | None = None
     #: Locale, when the finding is about one language.
     locale: str | None = None
+    #: The document (output path) and marketplace, when the finding is about one document.
+    document: str | None = None
+    marketplace: str | None = None
     #: Free-form details (matched span, text before and after, ...), JSON-serialisable.
     extra: dict[str, Any] = dataclasses.field(default_factory=dict)
 
@@ -71,6 +74,9 @@ class Finding:
         head = [p for p in (self.place, self.field) if p]
         prefix = ": ".join(head)
         text = f"{prefix}: {self.message}" if prefix else self.message
+        if self.document:
+            where = f"{self.document} for {self.marketplace}" if self.marketplace else self.document
+            text = f"{text} (in {where})"
         if self.severity is not Severity.ERROR:
             text = f"{text} [{self.severity.value}]"
         return text
@@ -89,6 +95,8 @@ class Finding:
             "action": self.action,
             "sku": self.sku,
             "locale": self.locale,
+            "document": self.document,
+            "marketplace": self.marketplace,
         }
         data = {k: v for k, v in data.items() if v is not None}
         if self.extra:

@@ -252,6 +252,12 @@ class Brand(Strict):
     compliance_profile: Literal["strict", "neutral-allowed"] = Field(
         "strict", description="Review-wording policy: strict (default) or neutral-allowed."
     )
+    domains: list[Annotated[str, Field(pattern=r"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")]] = Field(
+        default_factory=list,
+        description="More domains the brand controls (e.g. shop.example.com). Every printed "
+        "link and QR payload must be on one of these, on a support URL's host or on the "
+        "manufacturer's website; short links and other hosts are errors.",
+    )
     allow: list[AllowedPhrase] = Field(
         default_factory=list,
         description="Phrases the compliance check lets through, each with the reason (reported as allowed).",

@@ -20,7 +20,15 @@ from jinja2 import Environment, meta
 
 from generator.catalog import LoadedCatalog, LoadedProduct
 from generator.catalog.layouts import ResolvedLayout
-from generator.compliance.engine import CATEGORIES, AllowEntry, Scan, checker, url_problems
+from generator.compliance.engine import (
+    CATEGORIES,
+    AllowEntry,
+    Scan,
+    checker,
+    links_in,
+    url_host,
+    url_problems,
+)
 from generator.compliance.gate import Gate
 from generator.content.localize import Section, Text
 from generator.findings import Finding, Severity
@@ -39,6 +47,37 @@ def compliance_profile(catalog: LoadedCatalog, marketplace: str) -> str:
 
 def allow_list(catalog: LoadedCatalog) -> tuple[AllowEntry, ...]:
     return tuple(AllowEntry(a.phrase, a.reason) for a in catalog.brand.allow)
+
+
+def declared_domains(catalog: LoadedCatalog) -> tuple[str, ...]:
+    """The hosts a card may link to: every support URL's, the manufacturer's and responsible
+    persons' websites, and the brand's ``domains:``."""
+    brand = catalog.brand
+    urls = [m.support.url for m in brand.marketplaces.values()]
+    urls += [w for w in [brand.manufacturer.website,
+                         *(p.website for p in brand.responsible_persons.values())] if w]
+    hosts = {h for h in map(url_host, urls) if h} | set(brand.domains)
+    return tuple(sorted(hosts))
+
+
+def link_findings(text: str, domains: tuple[str, ...], *, source, line, column, field, sku,
+                  locale) -> list[Finding]:
+    """Every link written in a printed text must lead to the brand's own domains: a short link
+    or another host is an error (the card cannot vouch for where it leads)."""
+    findings = []
+    for _, _, link in links_in(text):
+        url = link if re.match(r"(?i)https?://", link) else f"https://{link}"
+        problems = url_problems(url, domains)
+        if not problems:
+            continue
+        problem = min(problems, key=lambda m: CATEGORIES.index(m.category))
+        findings.append(Finding(
+            code="compliance.link", category=problem.category, source=source, line=line,
+            column=column, field=field, sku=sku, locale=locale,
+            message=f'expected a link to the brand\'s own domains ({", ".join(domains)}), got '
+                    f'"{link}": {problem.message} (rule {problem.rule})',
+            extra={"rule": problem.rule, "match": link}))
+    return findings
 
 
 def clean_document(catalog: LoadedCatalog, loaded: LoadedProduct, marketplace: str,
@@ -63,13 +102,14 @@ def clean_sections(catalog: LoadedCatalog, loaded: LoadedProduct, marketplace: s
     """Clean every text of ``sections`` in place; return what was removed or allowed."""
     profile = compliance_profile(catalog, marketplace)
     allow = allow_list(catalog)
+    domains = declared_domains(catalog)
     sku = loaded.product.sku
     findings: list[Finding] = []
     for section in sections:
         required = {id(getattr(section, name)) for name in REQUIRED}
         for text in section.texts():
             text.value, found = clean_text(text, section.locale, sku, profile, allow,
-                                           required=id(text) in required)
+                                           required=id(text) in required, domains=domains)
             findings += found
         # A tip (or any list item) left empty is dropped, not printed as an empty bullet.
         section.tips = [tip for tip in section.tips if tip.value]
@@ -101,12 +141,16 @@ def checked_texts(catalog: LoadedCatalog, loaded: LoadedProduct, marketplace: st
 
 
 def clean_text(text: Text, locale: str, sku: str | None, profile: str,
-               allow: tuple[AllowEntry, ...], *, required: bool) -> tuple[str, list[Finding]]:
+               allow: tuple[AllowEntry, ...], *, required: bool,
+               domains: tuple[str, ...] | None = None) -> tuple[str, list[Finding]]:
     """The text without its offending sentences, and a finding per removal (an error when a
     ``required`` text is left empty)."""
     scan = checker(text.locale).scan(text.value, profile=profile, allow=allow)
     findings = scan_findings(scan, source=text.source, line=text.line, column=text.column,
                              field=text.field, sku=sku, locale=locale)
+    if domains is not None and scan.clean:
+        findings += link_findings(scan.clean, domains, source=text.source, line=text.line,
+                                  column=text.column, field=text.field, sku=sku, locale=locale)
     if scan.removals and not scan.clean and required:
         findings.append(Finding(
             code="compliance.emptied", category=scan.removals[0].primary.category,
@@ -136,6 +180,17 @@ def scan_findings(scan: Scan, *, source: str | None, line: int | None, column: i
             extra={"rule": match.rule, "match": match.match, "start": match.start,
                    "end": match.end, "rules": sorted({m.rule for m in removal.matches}),
                    "before": scan.text, "after": scan.clean}))
+    for suspect in scan.suspects:
+        match = suspect.matches[0]
+        findings.append(Finding(
+            code="compliance.suspect", severity=Severity.WARNING, category="suspect",
+            action="review", source=source, line=line, column=column, field=field, sku=sku,
+            locale=locale,
+            message=f'printed unchanged but may solicit a review: "{suspect.sentence}": '
+                    f"{suspect.reason} (rule {match.rule}); rewrite it, or allow the phrase "
+                    "in brand.yaml if it is fine",
+            extra={"rule": match.rule, "match": match.match, "start": suspect.start,
+                   "end": suspect.end}))
     for allowed in scan.allowed:
         match = allowed.match
         findings.append(Finding(
@@ -161,7 +216,8 @@ def check_unprinted(catalog: LoadedCatalog, loaded: LoadedProduct) -> list[Findi
             if entry.text:
                 text = Text(entry.text, file.path, entry.line, entry.column, key, locale)
                 findings += clean_text(text, locale, loaded.product.sku,
-                                       catalog.brand.compliance_profile, allow, required=False)[1]
+                                       catalog.brand.compliance_profile, allow, required=False,
+                                       domains=declared_domains(catalog))[1]
     return findings
 
 
@@ -301,8 +357,9 @@ def check_urls(catalog: LoadedCatalog, marketplace: str, url: str, sku: str) -> 
     places = [(("marketplaces", marketplace, "support", "url"), url)]
     if catalog.brand.manufacturer.website:
         places.append((("manufacturer", "website"), catalog.brand.manufacturer.website))
+    domains = declared_domains(catalog)
     for path, value in places:
-        problems = url_problems(value)
+        problems = url_problems(value, domains)
         if not problems:
             continue
         problem = min(problems, key=lambda m: CATEGORIES.index(m.category))

@@ -31,6 +31,7 @@ from typing import Annotated, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from generator.compliance.normalize import normalize
 from generator.paths import RULES
 
 #: Categories, most specific first: a sentence matched by several rules reports the first.
@@ -88,6 +89,16 @@ class SharedSpec(BaseModel):
     suspects: list[SuspectSpec] = Field(default_factory=list)
 
 
+class CompoundSpec(BaseModel):
+    """A concept present where several terms meet in one sentence ("kind words" near a public
+    place is a request for a good review): a lexicon entry, not a rule."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    all: Annotated[list[str], Field(min_length=2)]
+    near: Annotated[int, Field(gt=0)] | None = None
+
+
 class PackSpec(BaseModel):
     """A rule pack file (``rules/<language>.yaml``): lexicons for the shared concepts."""
 
@@ -101,8 +112,9 @@ class PackSpec(BaseModel):
                             description="Other packs applied with this one (e.g. en).")
     terms: dict[str, list[str]] = Field(default_factory=dict, description=(
         "A lexicon per concept of concepts.yaml; names starting with _ are helpers for {refs}."))
-    phrases: dict[str, list[str]] = Field(default_factory=dict, description=(
-        "More alternatives for a concept, as expressions not wrapped in word boundaries."))
+    phrases: dict[str, list[str | CompoundSpec]] = Field(default_factory=dict, description=(
+        "More alternatives for a concept: expressions not wrapped in word boundaries, or terms "
+        "that must meet in one sentence ({all: [...], near: N})."))
     contexts: dict[str, list[str]] = Field(default_factory=dict, description=(
         "Innocent contexts of concepts.yaml (scales, settings, hotels, specs), masked first."))
     innocent: list[str] = Field(default_factory=list,
@@ -236,9 +248,12 @@ class Pack:
     name: str
     path: Path
     also: tuple[str, ...]
-    terms: dict[str, Expr]
+    terms: dict[str, Expr | None]
     innocent: Expr | None
     rules: tuple[Rule, ...]
+    #: Concept: the term combinations that also make it present (``phrases`` compounds).
+    compounds: dict[str, tuple[tuple[tuple[str, ...], int | None], ...]] = \
+        dataclasses.field(default_factory=dict)
 
 
 def _compile(source: str, where: str) -> Expr:
@@ -318,8 +333,13 @@ def load_pack(path: Path) -> Pack:
     words = spec.boundaries == "words"
     raw_terms = {name: "|".join(f"(?:{alt})" for alt in alts)
                  for name, alts in spec.terms.items() if alts}
-    raw_phrases = {name: "|".join(f"(?:{alt})" for alt in alts)
-                   for name, alts in spec.phrases.items() if alts}
+    raw_phrases = {name: "|".join(f"(?:{alt})" for alt in alts if isinstance(alt, str))
+                   for name, alts in spec.phrases.items()}
+    raw_phrases = {name: raw for name, raw in raw_phrases.items() if raw}
+    compounds = {name: tuple((tuple(alt.all), alt.near) for alt in alts
+                             if isinstance(alt, CompoundSpec))
+                 for name, alts in spec.phrases.items()}
+    compounds = {name: found for name, found in compounds.items() if found}
 
     def expand(source: str, where: str, seen: tuple[str, ...] = ()) -> str:
         """``{name}`` replaced by the term's alternatives, terms inside terms included."""
@@ -343,8 +363,27 @@ def load_pack(path: Path) -> Pack:
             parts.append(f"(?:{expand(raw_phrases[name], where, seen)})")
         return "|".join(parts) if len(parts) == 1 else f"(?:{'|'.join(parts)})"
 
-    terms = {name: _compile(concept(name, f"terms.{name}", (name,)), f"{path}: terms.{name}")
-             for name in {**raw_terms, **raw_phrases}}
+    terms: dict[str, Expr | None] = {
+        name: _compile(concept(name, f"terms.{name}", (name,)), f"{path}: terms.{name}")
+        for name in {**raw_terms, **raw_phrases}}
+    for name, found in compounds.items():
+        terms.setdefault(name, None)
+        for parts, _ in found:
+            for part in parts:
+                if part not in raw_terms and part not in raw_phrases and part not in compounds:
+                    raise RulePackError(f"{path}: phrases.{name}: expected defined terms in "
+                                        f"'all', got {part!r}")
+
+    def cycle(name: str, seen: tuple[str, ...]) -> None:
+        for parts, _ in compounds.get(name, ()):
+            for part in parts:
+                if part in seen:
+                    raise RulePackError(f"{path}: phrases.{name}: expected compounds that do "
+                                        f"not refer to themselves, got {part!r}")
+                cycle(part, (*seen, part))
+
+    for name in compounds:
+        cycle(name, (name,))
     innocent = None
     phrases = [*spec.innocent, *(p for alts in spec.contexts.values() for p in alts)]
     if phrases:
@@ -388,7 +427,8 @@ def load_pack(path: Path) -> Pack:
             any_terms=tuple(t for t in rule.with_any if t in terms),
             neighbour=tuple(rule.neighbour), level=level,
         ))
-    return Pack(spec.language, spec.name, path, tuple(spec.also), terms, innocent, tuple(rules))
+    return Pack(spec.language, spec.name, path, tuple(spec.also), terms, innocent, tuple(rules),
+                compounds)
 
 
 @functools.cache
@@ -419,31 +459,8 @@ def pack_for_locale(locale: str, folder: Path = RULES) -> str | None:
 
 # --- text normalisation ---------------------------------------------------------------------
 
-#: Characters that carry no meaning for matching: Arabic harakat and tatweel, soft hyphen,
-#: zero-width characters, bidi controls and emoji variation selectors. Dropped before matching
-#: (offsets are mapped back).
-_IGNORABLE = re.compile("[\u00ad\u0610-\u061a\u064b-\u065f\u0670\u0640\u06d6-\u06ed"
-                        "\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufe0e\ufe0f\ufeff]")
-#: One-for-one replacements: any space but the line break (which ends a sentence) becomes " ",
-#: full-width letters and digits become ASCII, typographic apostrophes become "'".
-_ONE_FOR_ONE = {ord(c): " " for c in "\t\r\v\f\u00a0\u1680\u2000\u2001\u2002\u2003\u2004"
-                "\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"}
-_ONE_FOR_ONE.update({code: code - 0xFEE0 for code in range(0xFF10, 0xFF1A)})
-_ONE_FOR_ONE.update({code: code - 0xFEE0 for code in range(0xFF21, 0xFF3B)})
-_ONE_FOR_ONE.update({code: code - 0xFEE0 for code in range(0xFF41, 0xFF5B)})
-_ONE_FOR_ONE.update({ord("\u2019"): "'", ord("\u2018"): "'", ord("\u02bc"): "'",
-                     ord("\uff05"): "%", ord("\uff0f"): "/"})
-
-
-def normalize(text: str) -> tuple[str, list[int] | None]:
-    """The text to match on, and the original offset of each of its characters (``None`` when
-    the offsets are unchanged)."""
-    text = unicodedata.normalize("NFC", text) if not text.isascii() else text
-    if not _IGNORABLE.search(text):
-        return text.translate(_ONE_FOR_ONE), None
-    kept = [i for i, ch in enumerate(text) if not _IGNORABLE.match(ch)]
-    kept.append(len(text))
-    return "".join(text[i] for i in kept[:-1]).translate(_ONE_FOR_ONE), kept
+# Evasion-proof normalisation (spelled-out letters, look-alikes, digits for letters) with the
+# offsets mapped back: see generator/compliance/normalize.py.
 
 
 # --- sentences ------------------------------------------------------------------------------
@@ -605,9 +622,7 @@ class Checker:
         hits: dict[str, list[tuple[int, int]]] = {}
 
         def term_hits(name: str) -> list[tuple[int, int]]:
-            if name not in hits:
-                hits[name] = [m.span() for m in pk.terms[name].regex.finditer(masked)]
-            return hits[name]
+            return _term_hits(pk, name, masked, spans, starts, hits)
 
         found: dict[int, list[tuple[Rule, int, int]]] = {}
         for rule in candidates:
@@ -642,8 +657,8 @@ class Checker:
                     found.setdefault(pair[0], []).append((rule, *spans[pair[0]]))
                 found.setdefault(index, []).append((rule, *span))
         if concepts is not None:
-            for name in pk.terms:
-                if not name.startswith("_"):
+            for name in self._NOT_PLAIN & pk.terms.keys():
+                if pk.terms[name] is None or pk.terms[name].could_match(folded):
                     for start, end in term_hits(name):
                         concepts.setdefault(bisect.bisect_right(starts, start) - 1, set()).add(name)
         return found
@@ -676,7 +691,8 @@ class Checker:
         suspected: dict[int, list[Match]] = {}
         concepts: dict[int, set[str]] = {}
         for pk in self.packs:
-            fired_by = self._pack_matches(pk, norm, folded, spans, None, concepts)
+            fired_by = self._pack_matches(pk, norm, folded, spans, None,
+                                          concepts if profile == "neutral-allowed" else None)
             for index, fired in fired_by.items():
                 for rule, start, end in fired:
                     o_start, o_end = original(start, end)
@@ -767,13 +783,37 @@ def _candidates(pk: Pack, text: str, folded: str) -> list[Rule]:
     def has(name: str) -> bool:
         if name not in present:
             term = pk.terms[name]
-            present[name] = term.could_match(folded) and term.regex.search(text) is not None
+            present[name] = bool(term and term.could_match(folded)
+                                 and term.regex.search(text) is not None) or any(
+                all(has(t) for t in parts) for parts, _ in pk.compounds.get(name, ()))
         return present[name]
 
     return [rule for rule in pk.rules
             if all(has(t) for t in rule.terms)
             and (not rule.patterns or any(p.could_match(folded) and p.regex.search(text)
                                           for p in rule.patterns))]
+
+
+def _term_hits(pk: Pack, name: str, text: str, spans: list[tuple[int, int]], starts: list[int],
+               cache: dict[str, list[tuple[int, int]]]) -> list[tuple[int, int]]:
+    """Where the term ``name`` occurs in ``text``: its expression's matches, and the spans where
+    one of its compounds' terms meet inside a sentence."""
+    if name not in cache:
+        expr = pk.terms[name]
+        found = [m.span() for m in expr.regex.finditer(text)] if expr else []
+        for parts, near in pk.compounds.get(name, ()):
+            rest = [_term_hits(pk, t, text, spans, starts, cache) for t in parts[1:]]
+            if any(not hits for hits in rest):
+                continue
+            for a_start, a_end in _term_hits(pk, parts[0], text, spans, starts, cache):
+                index = bisect.bisect_right(starts, a_start) - 1
+                if index < 0:
+                    continue
+                span = _cooccur(a_start, a_end, rest, *spans[index], near)
+                if span is not None:
+                    found.append(span)
+        cache[name] = sorted(set(found)) if pk.compounds.get(name) else found
+    return cache[name]
 
 
 def _inside(hits: list[tuple[int, int]], start: int, end: int) -> bool:
@@ -823,7 +863,8 @@ def _cooccur(a_start: int, a_end: int, others: list[list[tuple[int, int]]], s_st
 def _survives(rule: Rule, pk: Pack, sentence: str) -> bool:
     """Whether ``rule`` still fires on ``sentence`` once its own exceptions are masked."""
     masked = _masked(sentence, [e.regex for e in rule.exceptions])
-    term_spans = [[m.span() for m in pk.terms[t].regex.finditer(masked)] for t in rule.terms]
+    cache: dict[str, list[tuple[int, int]]] = {}
+    term_spans = [_term_hits(pk, t, masked, [(0, len(masked))], [0], cache) for t in rule.terms]
     if any(not spans for spans in term_spans):
         return False
     if rule.patterns:
@@ -872,9 +913,40 @@ _PROMO_PARAMETER = re.compile(r"[?&](?:coupon|promo|promocode|voucher|discount|c
                               re.IGNORECASE)
 
 
-def url_problems(url: str) -> list[Match]:
+#: A link written in running text: with a scheme, with www., or a host followed by a path
+#: ("bit.ly/3xYz"); an e-mail address is not a link.
+_LINK = re.compile(r"(?<![\w@.-])(?:https?://|www\.)[^\s<>\"'\u3000-\u303f\uff01-\uff0f]+"
+                   r"|(?<![\w@./-])(?:[a-z0-9-]+\.)+[a-z]{2,}(?=/)[^\s<>\"'\u3000-\u303f]*",
+                   re.IGNORECASE)
+
+
+def links_in(text: str) -> list[tuple[int, int, str]]:
+    """``(start, end, link)`` of every link written in ``text`` (trailing punctuation off)."""
+    found = []
+    for match in _LINK.finditer(text):
+        link = match.group(0).rstrip(".,;:!?)]}»”’")
+        found.append((match.start(), match.start() + len(link), link))
+    return found
+
+
+def url_host(url: str) -> str | None:
+    """The host name of ``url`` in lower case (``None`` when it has none or is a template)."""
+    rest = re.sub(r"^[a-z][a-z0-9+.-]*://", "", url.strip(), flags=re.IGNORECASE)
+    host = re.split(r"[/?#]", rest, maxsplit=1)[0].rsplit("@", 1)[-1].split(":")[0].lower()
+    if not host or "{" in host or "." not in host:
+        return None
+    return host.rstrip(".")
+
+
+def on_domains(host: str, domains: Iterable[str]) -> bool:
+    """Whether ``host`` is one of ``domains`` or a subdomain of one."""
+    return any(host == d or host.endswith("." + d) for d in domains)
+
+
+def url_problems(url: str, domains: Iterable[str] | None = None) -> list[Match]:
     """Why a URL may not be printed or put in a QR code (empty when it is fine): https only,
-    no review page or review form, no promotion code."""
+    no review page or review form, no short link, no promotion code, and (when the brand's
+    ``domains`` are given) a host the brand declares."""
     problems = []
     if not url.lower().startswith("https://"):
         problems.append(Match("url.https", "other", "a printed or QR URL must use https://",
@@ -887,4 +959,11 @@ def url_problems(url: str) -> list[Match]:
         problems.append(Match("url.promo-code", "incentive",
                               "a URL with a coupon or promotion code offers something of value",
                               promo.start(), promo.end(), promo.group(0)))
+    host = url_host(url)
+    if domains is not None and host and not on_domains(host, domains) and not any(
+            m.rule == "common.short-link" for m in problems):
+        problems.append(Match("url.unknown-host", "review_link",
+                              f"{host} is not a domain the brand declares (its support URLs, "
+                              "website and domains: in brand.yaml); the card cannot vouch for "
+                              "where it leads", 0, len(url), url))
     return problems

@@ -77,9 +77,13 @@ def test_check_reports_without_rendering(tmp_path):
     lines = result.stdout.splitlines()
     assert ('products/kettle.yaml:14:12: card.message: removed "Leave a review and we will send '
             'you a free descaler.": offers something of value for a review or rating (rule '
-            'en.review-for-benefit, matched "review and we will send you a free") [warning]') in lines
+            'en.review-for-benefit, matched "review and we will send you a free") (in '
+            'SO-KTL/SO-KTL_card-a6_en.pdf for amazon-de, SO-KTL/SO-KTL_us_en.pdf for amazon-us) '
+            '[warning]') in lines
     assert ("products/lamp.yaml:13:13: card.headline: expected some text left once review "
-            "solicitation is removed, got nothing: rewrite this text without it") in lines
+            "solicitation is removed, got nothing: rewrite this text without it (in "
+            "SO-LMP/SO-LMP_card-a6_en.pdf for amazon-de, SO-LMP/SO-LMP_qr_en.pdf for review-qr)"
+            ) in lines
     assert any(line.startswith("brand.yaml:27:12: marketplaces.review-qr.support.url: expected a "
                                "URL that is safe to print") for line in lines)
     assert any(line.startswith("layouts/promo-card/card.html.j2:3: template text: expected text "

@@ -184,6 +184,8 @@ def test_checks_report_file_and_line_and_keep_the_source(catalog, tmp_path):
     product.write_text(product.read_text().replace(
         "Clean the grille with a dry cloth.",
         "'Spare grilles: https://shop.testa.example/bf-10, or call +49 30 123456.'"))
+    brand = catalog / "brand.yaml"  # a printed link must be on a domain the brand declares
+    brand.write_text(brand.read_text() + "domains: [shop.testa.example]\n")
     run_cli("i18n", "update", catalog, "--locale", "de")
     translate(catalog / "locales/de/TS-FAN.po", {
         "card.tips[0]": "Ersatzgitter: https://shop.testa.example/bf10, oder +49 30 123456 anrufen."})

@@ -1,0 +1,219 @@
+"""The text the compliance rules match on, and where each of its characters came from.
+
+Sellers who know a word list is watching write around it: ``r.e.v.i.e.w``, ``B e w e r t u n g``,
+``レ・ビ・ュ・ー``, a Cyrillic ``е`` inside a Latin word, ``r3view``, mathematical bold letters.
+:func:`normalize` undoes those spellings before any rule runs, and keeps, for every character of
+its result, the offset of the character it came from, so a finding still points at the
+original text and a removal cuts the original sentence.
+
+Steps, in order (each only where its cheap screen finds something to do):
+
+1. canonical composition (NFC), cluster by cluster, and compatibility forms for styled letters
+   (full-width, mathematical alphanumerics, circled letters);
+2. characters that carry no meaning for matching are dropped (zero-width and direction marks,
+   soft hyphen, variation selectors, Arabic harakat and tatweel);
+3. every kind of space but the line break becomes a plain space, typographic apostrophes ``'``;
+4. look-alike letters from another script inside a Latin word become their Latin letter, from
+   the Unicode confusables data (``confusable_homoglyphs``), never a hand-made table;
+5. digits and ``@``/``$`` standing for letters inside a word (``r3v1ew``, ``5t4rs``) become
+   letters; model numbers (``IP54``, ``LH-KT17``) are left alone;
+6. letters spelled out one by one with dots, dashes, spaces, middle dots or slashes between them
+   are joined into the word.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+
+#: Dropped before matching.
+_IGNORABLE = frozenset(
+    "\u00ad\u0640\u0670\u061c\u180e\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d"
+    "\u202e\u2060\u2061\u2062\u2063\u2064\u2066\u2067\u2068\u2069\ufe0e\ufe0f\ufeff"
+    + "".join(map(chr, range(0x0610, 0x061B))) + "".join(map(chr, range(0x064B, 0x0660)))
+    + "".join(map(chr, range(0x06D6, 0x06EE))) + "".join(map(chr, range(0xFE00, 0xFE10))))
+_SPACES = "\t\r\v\f\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009" \
+          "\u200a\u2028\u2029\u202f\u205f\u3000"
+_ONE_FOR_ONE = {ord(c): " " for c in _SPACES}
+_ONE_FOR_ONE.update({ord("\u2019"): "'", ord("\u2018"): "'", ord("\u02bc"): "'",
+                     ord("\u2032"): "'"})
+
+
+def _styled(ch: str) -> str | None:
+    """The plain letter or digit a styled one stands for (``Ｒ`` ``𝐫`` ``ⓡ``), else ``None``."""
+    code = ord(ch)
+    if (0xFF01 <= code <= 0xFF5E or 0x1D400 <= code <= 0x1D7FF or 0x2460 <= code <= 0x24FF
+            or 0x1F130 <= code <= 0x1F189):
+        plain = unicodedata.normalize("NFKC", ch)
+        if len(plain) == 1:
+            return plain.lower() if 0x1F130 <= code else plain
+    return None
+
+
+#: Scripts whose letters pass for Latin ones (CJK, kana, Hangul and Arabic never do).
+_LOOKALIKE_SCRIPTS = frozenset({"CYRILLIC", "GREEK", "ARMENIAN", "CHEROKEE", "COPTIC"})
+
+
+@functools.lru_cache(maxsize=4096)
+def _latin_lookalike(ch: str) -> str | None:
+    """The ASCII letter a letter of another script is confusable with, or ``None``."""
+    from confusable_homoglyphs import categories, confusables
+
+    if categories.alias(ch) not in _LOOKALIKE_SCRIPTS:
+        return None
+    found = confusables.is_confusable(ch, preferred_aliases=["latin"], greedy=True) or []
+    for entry in found:
+        for glyph in entry.get("homoglyphs", ()):
+            c = glyph.get("c", "")
+            if len(c) == 1 and c.isascii() and c.isalpha():
+                return c
+    return None
+
+
+_LETTER_DIGITS = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"}
+#: A token mixing ASCII letters with digits or @/$ (the candidates for step 5).
+_LEET = re.compile(r"(?<![\w@$])(?=[\w@$]*[A-Za-z])(?=[\w@$]*[013457@$])[A-Za-z013457@$]{4,}"
+                   r"(?![\w@$])")
+#: Letters spelled out one by one (step 6), the same separator throughout: a dot, a dash, a
+#: middle dot, a slash, an asterisk, an underscore or a space (with optional spaces around).
+_SPELLED = re.compile(r"(?<![\w.\-·•‧・*_/~])[^\W\d_](?P<sep> ?[.\-·•‧・*_/~] ?| )[^\W\d_]"
+                      r"(?:(?P=sep)[^\W\d_])*(?!\w)")
+_CJK_LETTER = r"[\u3040-\u30fa\u30fc-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]"
+_SPELLED_CJK = re.compile(rf"{_CJK_LETTER}(?P<sep> ?[.\-·•‧・*_/~] ?| ){_CJK_LETTER}"
+                          rf"(?:(?P=sep){_CJK_LETTER})*")
+
+
+def _spelled_runs(text: str):
+    """``(start, end)`` of every run of letters spelled out one by one."""
+    for pattern, cjk in ((_SPELLED, False), (_SPELLED_CJK, True)):
+        position = 0
+        while True:
+            match = pattern.search(text, position)
+            if match is None:
+                break
+            letters = sum(c.isalpha() for c in match.group(0))
+            if cjk:
+                # Two characters suffice in CJK and Hangul ("评.价", "리.뷰"), three with spaces.
+                good = letters >= (3 if match.group("sep") == " " else 2)
+            else:
+                good = letters >= 3 and not (match.end() < len(text)
+                                             and text[match.end()].isalnum())
+            if good:
+                yield match.start(), match.end()
+                position = match.end()
+            else:
+                position = match.start() + 1
+
+
+_MIXED_SCRIPT = re.compile(r"[A-Za-z][^\x00-\x7f]|[^\x00-\x7f][A-Za-z]")
+
+
+_IGNORABLE_RE = re.compile("[" + re.escape("".join(sorted(_IGNORABLE))) + "]")
+#: Styled letters and digits: full-width forms, mathematical alphanumerics, enclosed letters.
+_STYLED_RE = re.compile("[\uff01-\uff5e\u2460-\u24ff\U0001d400-\U0001d7ff\U0001f130-\U0001f189]")
+
+
+def normalize(text: str) -> tuple[str, list[int] | None]:
+    """The text to match on, and the original offset of each of its characters plus one past
+    the end (``None`` when every character stayed where it was)."""
+    offsets: list[int] | None = None
+    if text.isascii():
+        chars = list(text.translate(_ONE_FOR_ONE))
+    elif unicodedata.is_normalized("NFC", text) and not _STYLED_RE.search(text):
+        if _IGNORABLE_RE.search(text):
+            offsets = [i for i, ch in enumerate(text) if ch not in _IGNORABLE]
+            chars = [text[i] for i in offsets]
+            chars = list("".join(chars).translate(_ONE_FOR_ONE))
+        else:
+            chars = list(text.translate(_ONE_FOR_ONE))
+    else:
+        chars, offsets = _compose(text)
+    if not text.isascii() and _MIXED_SCRIPT.search(joined := "".join(chars)):
+        _unconfuse(chars)
+    joined = "".join(chars)
+    if _LEET.search(joined):
+        for match in _LEET.finditer(joined):
+            _unleet(chars, match.start(), match.end())
+        joined = "".join(chars)
+    if _SPELLED.search(joined) or _SPELLED_CJK.search(joined):
+        drop = {i for start, end in _spelled_runs(joined) for i in range(start, end)
+                if not joined[i].isalpha()}
+        if drop:
+            if offsets is None:
+                offsets = list(range(len(chars)))
+            chars = [c for i, c in enumerate(chars) if i not in drop]
+            offsets = [o for i, o in enumerate(offsets) if i not in drop]
+            joined = "".join(chars)
+    if offsets is None:
+        return joined, None
+    offsets.append(len(text))
+    return joined, offsets
+
+
+def _compose(text: str) -> tuple[list[str], list[int]]:
+    """Step 1 to 3 character by character: clusters composed, styled letters made plain."""
+    chars: list[str] = []
+    offsets: list[int] = []
+    index, length = 0, len(text)
+    while index < length:
+        end = index + 1
+        while end < length and unicodedata.combining(text[end]):
+            end += 1
+        if end > index + 1:  # a base letter and its combining marks: compose them
+            cluster = unicodedata.normalize("NFC", text[index:end])
+            kept = [c for c in cluster if c not in _IGNORABLE]
+            chars += kept
+            offsets += [index] * len(kept)
+        elif text[index] not in _IGNORABLE:
+            ch = text[index]
+            chars.append(_styled(ch) or ch.translate(_ONE_FOR_ONE))
+            offsets.append(index)
+        index = end
+    return chars, offsets
+
+
+def _unconfuse(chars: list[str]) -> None:
+    """Letters of another script inside a word that also has Latin letters become Latin."""
+    start = 0
+    n = len(chars)
+    while start < n:
+        if not chars[start].isalpha():
+            start += 1
+            continue
+        end = start
+        while end < n and chars[end].isalpha():
+            end += 1
+        word = chars[start:end]
+        if any(c.isascii() for c in word) and not all(c.isascii() for c in word):
+            for i in range(start, end):
+                c = chars[i]
+                if not c.isascii():
+                    latin = _latin_lookalike(c)
+                    if latin is not None:
+                        chars[i] = latin
+        start = end
+
+
+def _unleet(chars: list[str], start: int, end: int) -> None:
+    """Digits standing for letters in ``chars[start:end]``: those between two letters, and
+    those at either end of a token whose other characters are all letters."""
+    token = chars[start:end]
+    inner = [i for i in range(1, len(token) - 1)
+             if token[i] in _LETTER_DIGITS and token[i - 1].isalpha() and token[i + 1].isalpha()]
+    digits = [i for i, c in enumerate(token) if c in _LETTER_DIGITS]
+    others_letters = sum(c.isalpha() for c in token) >= 3
+    if not inner and not (len(digits) == 1 and others_letters
+                          and digits[0] in (0, len(token) - 1)
+                          and all(c.isalpha() or i == digits[0] for i, c in enumerate(token))):
+        return
+    changed = set(inner)
+    if inner:  # a token already spelled with digits: its edge digits are letters too
+        changed.update(i for i in digits if i in (0, len(token) - 1))
+    else:
+        changed.add(digits[0])
+    # A token left with digits it does not explain is a model number, not a word.
+    if any(c.isdigit() for i, c in enumerate(token) if i not in changed):
+        return
+    for i in changed:
+        chars[start + i] = _LETTER_DIGITS[token[i]]

@@ -1,0 +1,139 @@
+"""What a seller who knows the word list tries: spelled-out letters, look-alike letters, digits
+for letters, emoji stars, short links, and arguing a solicitation past `neutral-allowed`. Also
+the second level: suspects printed unchanged and reported."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from conftest import FIXTURES, run_cli
+
+from generator.compliance.engine import scan_text, url_problems
+from generator.compliance.normalize import normalize
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("Please leave us a r.e.v.i.e.w on Amazon!", "en"),
+    ("Please leave us a r - e - v - i - e - w!", "en"),
+    ("Wir freuen uns über eine B e w e r t u n g!", "de"),
+    ("Laissez-nous un a·v·i·s, merci !", "fr"),
+    ("レ・ビ・ュ・ーをお願いします！", "ja"),
+    ("请给我们评.价一下！", "zh-Hans"),
+    ("리.뷰 부탁드립니다!", "ko"),
+    ("Please leave a re\u200bvi\u200bew!", "en"),
+    ("Please leave a r\u0435vi\u0435w!", "en"),          # Cyrillic е inside the word
+    ("Please leave a r3v1ew!", "en"),
+    ("Leave us a 𝐫𝐞𝐯𝐢𝐞𝐰, please!", "en"),               # mathematical bold letters
+    ("Give us 5 st4rs!", "en"),
+    ("⭐ x5 if you like it!", "en"),
+])
+def test_spellings_around_the_word_list_are_removed(text, lang):
+    scan = scan_text(text, lang)
+    assert scan.removals, text
+    # The removal cuts the original text, however it was spelled.
+    removal = scan.removals[0]
+    assert removal.sentence == text[removal.start:removal.end]
+    assert text[removal.primary.start:removal.primary.end] == removal.primary.match
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("Store the battery at about 50 % charge, model LH-KT17, IP54 rating.", "en"),
+    ("Größen S/M/L, z. B. für die Modelle A4 und MP3.", "de"),
+    ("Yıldız tornavida ile sıkın.", "tr"),
+    ("ハンド・ブレンダーのカバーを外してください。", "ja"),
+    ("Ein 10 µF Kondensator, 4,7 kΩ.", "de"),
+])
+def test_ordinary_text_survives_normalisation(text, lang):
+    assert scan_text(text, lang).removals == []
+
+
+def test_normalised_offsets_point_into_the_original():
+    text = "Dear buyer: r.e.v.i.e.w us"
+    norm, offsets = normalize(text)
+    assert norm == "Dear buyer: review us"
+    start = norm.index("review")
+    assert text[offsets[start]:offsets[start + len("review") - 1] + 1] == "r.e.v.i.e.w"
+    assert normalize("plain text") == ("plain text", None)
+
+
+@pytest.mark.parametrize("url", ["https://bit.ly/3xYz9", "https://amzn.to/3abc", "https://a.co/d/x1"])
+def test_short_links_are_never_safe(url):
+    assert "common.short-link" in [m.rule for m in url_problems(url)]
+    assert scan_text(f"Rate us in 10 seconds: {url.removeprefix('https://')}", "en").removals
+
+
+def test_a_host_the_brand_does_not_declare_is_a_problem():
+    domains = ("lumora-home.example",)
+    assert url_problems("https://help.lumora-home.example/x", domains) == []
+    rules = [m.rule for m in url_problems("https://lumora-deals.example/x", domains)]
+    assert rules == ["url.unknown-host"]
+
+
+def test_neutral_allowed_keeps_only_a_plain_request():
+    kept = scan_text("We'd love to hear your review on Amazon.", "en", profile="neutral-allowed")
+    assert kept.removals == [] and kept.allowed
+    for text in ("Share your experience on Amazon and get a free gift.",
+                 "Share your experience on Amazon. Every reviewer enters our monthly prize draw.",
+                 "Happy with it? Please leave a review on Amazon."):
+        scan = scan_text(text, "en", profile="neutral-allowed")
+        assert scan.removals, text
+
+
+def test_a_suspect_is_printed_and_reported():
+    scan = scan_text("Tell us about your experience with the kettle.", "en")
+    assert scan.removals == []
+    assert scan.suspects
+    assert scan.clean == scan.text
+
+
+@pytest.fixture
+def catalog(tmp_path):
+    target = tmp_path / "sample"
+    shutil.copytree(FIXTURES / "sample", target)
+    return target
+
+
+def test_check_reports_a_short_link_with_its_place(catalog):
+    clock = catalog / "products" / "clock.yaml"
+    clock.write_text(clock.read_text(encoding="utf-8").replace(
+        "Insert one AA battery with the positive (+) end up.",
+        "Setup video at youtu.be-clips.example/clock"), encoding="utf-8")
+    result = run_cli("check", catalog)
+    assert result.returncode == 1, result.stdout
+    line = next(line for line in result.stdout.splitlines() if "compliance" in line
+                or "youtu.be-clips" in line)
+    assert "products/clock.yaml:" in line and "card.tips[0]" in line
+    assert ('expected a link to the brand\'s own domains (support.testa.example), got '
+            '"youtu.be-clips.example/clock"') in line
+    assert "(in TS-CLK/" in line
+
+
+def test_domains_in_brand_yaml_make_a_host_printable(catalog):
+    clock = catalog / "products" / "clock.yaml"
+    clock.write_text(clock.read_text(encoding="utf-8").replace(
+        "Insert one AA battery with the positive (+) end up.",
+        "Recipes at https://recipes.testa-kitchen.example/clock"), encoding="utf-8")
+    assert run_cli("check", catalog).returncode == 1
+    brand = catalog / "brand.yaml"
+    brand.write_text(brand.read_text(encoding="utf-8") + "domains: [testa-kitchen.example]\n",
+                     encoding="utf-8")
+    result = run_cli("check", catalog)
+    assert result.returncode == 0, result.stdout
+
+
+def test_strict_fails_on_a_suspect_and_the_allow_list_clears_it(catalog):
+    clock = catalog / "products" / "clock.yaml"
+    sentence = "Tell us about your experience with the clock."
+    clock.write_text(clock.read_text(encoding="utf-8").replace(
+        "Insert one AA battery with the positive (+) end up.", sentence), encoding="utf-8")
+    result = run_cli("check", catalog)
+    assert "printed unchanged but may solicit a review" in result.stdout
+    assert "[warning]" in result.stdout
+    assert run_cli("check", catalog, "--strict").returncode == 1
+    brand = catalog / "brand.yaml"
+    brand.write_text(brand.read_text(encoding="utf-8") + (
+        "allow:\n  - phrase: Tell us about your experience\n"
+        "    reason: the support form asks this, nothing is published\n"), encoding="utf-8")
+    result = run_cli("check", catalog, "--strict")
+    assert "printed unchanged" not in result.stdout
