@@ -274,17 +274,51 @@ def check_layout_text(env: Environment, layout: ResolvedLayout, catalog: LoadedC
     """Literal text written into the layout's templates (a template cannot be cleaned, so a
     finding here is an error that fails the document)."""
     return list(_layout_findings(env, f"{layout.name}/{layout.spec.template}", catalog.root,
-                                 catalog.brand.source_locale, catalog.brand.compliance_profile))
+                                 catalog.brand.source_locale, catalog.brand.compliance_profile,
+                                 declared_domains(catalog)))
 
 
 @functools.cache
-def _layout_findings(env, template: str, root: Path, language: str,
-                     profile: str) -> tuple[Finding, ...]:
+def _layout_findings(env, template: str, root: Path, language: str, profile: str,
+                     domains: tuple[str, ...]) -> tuple[Finding, ...]:
     findings: list[Finding] = []
     for name in _templates(env, template):
         source, filename = env.loader.get_source(env, name)[:2]
-        findings += _literal_findings(env, source, _display(filename, root), language, profile)
+        display = _display(filename, root)
+        findings += _literal_findings(env, source, display, language, profile)
+        findings += _literal_links(env, source, display, domains)
     return tuple(findings)
+
+
+_HREF = re.compile(r"""(?:href|src)\s*=\s*["']([^"'{}]+)["']""", re.IGNORECASE)
+
+
+def _literal_links(env, source: str, display: str, domains: tuple[str, ...]) -> list[Finding]:
+    """Links written literally into a template (an ``href`` or a URL in the text): on the
+    brand's domains like every printed link."""
+    findings = []
+    for line, kind, value in env.lex(source):
+        if kind not in ("data", "string"):
+            continue
+        targets = [m.group(1) for m in _HREF.finditer(value)] if kind == "data" else []
+        targets += [link for _, _, link in links_in(html.unescape(_TAG.sub(" ", value)))]
+        for target in dict.fromkeys(targets):
+            if not re.match(r"(?i)(?:https?:)?//|www\.|[a-z0-9-]+(?:\.[a-z0-9-]+)+/", target):
+                continue  # a relative path, mailto:, tel: or an anchor
+            url = target if re.match(r"(?i)https?://", target) else \
+                "https://" + target.removeprefix("//")
+            problems = url_problems(url, domains)
+            if problems:
+                problem = min(problems, key=lambda m: CATEGORIES.index(m.category))
+                at = value.find(target)
+                findings.append(Finding(
+                    code="compliance.link", category=problem.category, source=display,
+                    line=line + value[:max(at, 0)].count("\n"), field="template text",
+                    message=f'expected a link to the brand\'s own domains '
+                            f'({", ".join(domains)}), got "{target}": {problem.message} '
+                            f"(rule {problem.rule})", extra={"rule": problem.rule,
+                                                             "match": target}))
+    return findings
 
 
 def _templates(env, first: str) -> list[str]:

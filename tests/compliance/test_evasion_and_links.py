@@ -137,3 +137,24 @@ def test_strict_fails_on_a_suspect_and_the_allow_list_clears_it(catalog):
         "    reason: the support form asks this, nothing is published\n"), encoding="utf-8")
     result = run_cli("check", catalog, "--strict")
     assert "printed unchanged" not in result.stdout
+
+
+def test_a_link_written_into_a_layout_is_held_to_the_same_domains(catalog):
+    layout = catalog / "layouts" / "linked-card"
+    shutil.copytree(FIXTURES / "solicit" / "layouts" / "promo-card", layout)
+    template = layout / "card.html.j2"
+    template.write_text(template.read_text(encoding="utf-8").replace(
+        '<p class="promo">Loved it? Rate us ★★★★★ on Amazon!</p>',
+        '<p class="promo"><a href="https://support.testa.example/faq">FAQ</a> '
+        '<a href="https://tinyurl.com/testa-deal">Deals</a></p>'), encoding="utf-8")
+    clock = catalog / "products" / "clock.yaml"
+    clock.write_text(clock.read_text(encoding="utf-8").replace(
+        "  - layout: card-4x6\n", "  - layout: linked-card\n"), encoding="utf-8")
+    result = run_cli("check", catalog)
+    assert result.returncode == 1, result.stdout
+    [line] = [line for line in result.stdout.splitlines() if "compliance" in line
+              or "tinyurl" in line]
+    assert line.startswith("layouts/linked-card/card.html.j2:4: template text: expected a link "
+                           "to the brand's own domains (support.testa.example), got "
+                           '"https://tinyurl.com/testa-deal": a short link hides where it leads')
+    assert "support.testa.example/faq" not in line
