@@ -20,18 +20,26 @@ def compliance() -> None:
 @click.option("--profile", type=click.Choice(["strict", "neutral-allowed"]), default="strict",
               show_default=True)
 @click.option("--format", "fmt", type=click.Choice(["text", "jsonl"]), default="text", show_default=True)
+@click.option("--strict", is_flag=True, help="Suspects (printed but reported) fail too (exit 1).")
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False, allow_dash=True, path_type=Path))
-def compliance_scan(language: str, profile: str, fmt: str, files: tuple[Path, ...]) -> None:
+def compliance_scan(language: str, profile: str, fmt: str, strict: bool,
+                    files: tuple[Path, ...]) -> None:
     """Check free text, one text per line, from FILES or standard input.
 
-    Exit 0 when every line is clean, 1 when anything was found."""
-    from generator.compliance.engine import checker, languages, pack_for_locale
+    Exit 0 when every line is clean, 1 when anything was removed (or, with --strict, a suspect
+    was found)."""
+    from generator.cli.common import fail
+    from generator.compliance.engine import RulePackError, checker, languages, pack_for_locale
 
     if pack_for_locale(language) is None:
         raise click.BadParameter(f"expected one of {', '.join(languages())}, got \"{language}\"",
                                  param_hint="--lang")
-    engine = checker(language)
-    found = flagged = total = 0
+    try:
+        engine = checker(language)
+        engine.scan("")  # loads every pack now: a broken one is reported before any line
+    except RulePackError as error:
+        fail(error)
+    found = flagged = total = suspected = 0
     for name, lines in _text_lines(files):
         for number, line in enumerate(lines, 1):
             total += 1
@@ -39,6 +47,7 @@ def compliance_scan(language: str, profile: str, fmt: str, files: tuple[Path, ..
             if scan.removals:
                 flagged += 1
                 found += len(scan.removals)
+            suspected += len(scan.suspects)
             if fmt == "jsonl":
                 click.echo(json.dumps(scan.to_dict(), ensure_ascii=False))
                 continue
@@ -46,10 +55,14 @@ def compliance_scan(language: str, profile: str, fmt: str, files: tuple[Path, ..
                 match = removal.primary
                 click.echo(f"{name}:{number}:{match.start + 1}: {match.category}: removed "
                            f"\"{removal.sentence}\": {match.message} (rule {match.rule})")
+            for suspect in scan.suspects:
+                match = suspect.matches[0]
+                click.echo(f"{name}:{number}:{suspect.start + 1}: suspect: kept "
+                           f"\"{suspect.sentence}\": {match.message} (rule {match.rule})")
     if fmt == "text":
-        click.echo(f"{flagged} of {total} line(s) ask for reviews; {found} sentence(s) removed",
-                   err=True)
-    sys.exit(1 if flagged else 0)
+        click.echo(f"{flagged} of {total} line(s) ask for reviews; {found} sentence(s) removed; "
+                   f"{suspected} suspect(s) kept for a person to look at", err=True)
+    sys.exit(1 if flagged or (strict and suspected) else 0)
 
 
 def _text_lines(files: tuple[Path, ...]):

@@ -32,6 +32,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from generator.compliance.normalize import normalize
+from generator.findings import InsertgenError
 from generator.paths import RULES
 
 #: Categories, most specific first: a sentence matched by several rules reports the first.
@@ -131,7 +132,7 @@ class PackSpec(BaseModel):
                                   description="Only in common.yaml: rules over characters.")
 
 
-class RulePackError(Exception):
+class RulePackError(InsertgenError):
     """A rule pack cannot be loaded; the message names the file and the problem."""
 
 

@@ -123,3 +123,14 @@ def test_check_of_a_clean_catalog(sample):
     assert result.returncode == 0, result.stdout
     data = json.loads(result.stdout)
     assert not [f for f in data["findings"] if f["code"].startswith("compliance.")]
+
+
+def test_scan_reports_a_suspect_and_strict_fails_on_it():
+    line = "Tell us about your experience with the kettle."
+    result = scan("--lang", "en", stdin=line + "\n")
+    assert result.returncode == 0
+    assert result.stdout.splitlines() == [
+        f'<stdin>:1:1: suspect: kept "{line}": asks to share an opinion or experience '
+        "(publicly?) (rule en.suspect.share-opinion)"]
+    assert "1 suspect(s) kept for a person to look at" in result.stderr
+    assert scan("--lang", "en", "--strict", stdin=line + "\n").returncode == 1
