@@ -2,10 +2,16 @@
 
     .venv/bin/python benchmarks/compliance.py [--set dev|heldout|both] [--misses]
                                               [--megabytes 20] [--lang LL]
+                                              [--blind FILE.tsv ...] [--frames] [--history]
 
 1. Quality on the labelled corpora (``tests/compliance_corpus``), for the ``strict`` profile and
    for ``neutral-allowed`` (where a neutral request must pass and everything else must not).
    ``--misses`` lists every missed violation and every false alarm with the rule that fired.
+   ``--blind`` scores a fresh blind set (lang, label, text) without listing its lines (so the
+   figure stays a before-tuning one unless ``--misses`` is given); ``--frames`` scores the
+   parallel frames (one sentence in 14 languages: verdicts that disagree are listed);
+   ``--history`` prints the before-tuning figures of every blind set so far
+   (``benchmarks/compliance_history.tsv``).
 2. Throughput of ``insertgen compliance scan`` (the real command, JSONL output) on a large mixed
    file built from the corpora's lines, next to the engine called in-process.
 """
@@ -89,13 +95,57 @@ def throughput(examples, megabytes: float) -> None:
           f"({len(files)} runs, one per language, start-up included)")
 
 
+HISTORY = Path(__file__).with_name("compliance_history.tsv")
+
+
+def history() -> None:
+    print("\nbefore-tuning figures of the blind sets (strict)")
+    print(f"  {'date':10} {'set':12} {'lines':>5} {'viol.':>5} {'recall':>7} {'FPR':>6}  note")
+    for line in HISTORY.read_text(encoding="utf-8").splitlines():
+        if line.startswith("#") or line.startswith("date\t") or not line.strip():
+            continue
+        date, name, lines, violations, recall, fpr, note = line.split("\t")
+        print(f"  {date:10} {name:12} {lines:>5} {violations:>5} {recall:>7} {fpr:>6}  {note}")
+
+
+def frames(langs) -> None:
+    wrong = total = 0
+    for frame in corpus.frames():
+        for lang, text in sorted(frame.texts.items()):
+            if langs and lang not in langs:
+                continue
+            total += 1
+            verdict = corpus.verdict(text, lang)
+            if verdict != frame.label:
+                wrong += 1
+                print(f"  {frame.id:28} {lang:7} expected {frame.label:13} got {verdict:13} {text}")
+    print(f"\nframes: {total - wrong} of {total} verdicts agree with the label "
+          f"({(total - wrong) / total:.1%})")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--set", choices=["dev", "heldout", "both"], default="both")
     parser.add_argument("--misses", action="store_true")
     parser.add_argument("--lang", action="append", help="only these languages")
     parser.add_argument("--megabytes", type=float, default=20)
+    parser.add_argument("--blind", nargs="+", type=Path, help="score a fresh blind set")
+    parser.add_argument("--frames", action="store_true", help="score the parallel frames")
+    parser.add_argument("--history", action="store_true", help="before-tuning figures so far")
     args = parser.parse_args()
+    if args.history:
+        history()
+    if args.frames:
+        frames(args.lang)
+    if args.blind:
+        examples = corpus.read(args.blind)
+        for profile in ("strict", "neutral-allowed"):
+            scores = corpus.evaluate(examples, profile)
+            table(f"blind set {' '.join(p.name for p in args.blind)}, profile {profile}", scores)
+            if args.misses:
+                show_misses(scores)
+    if args.history or args.frames or args.blind:
+        return
     sets = {"dev": corpus.dev, "heldout": corpus.heldout}
     chosen = ["dev", "heldout"] if args.set == "both" else [args.set]
     everything = []
