@@ -157,7 +157,8 @@ def preflight_cost(jobs) -> None:
     render_ms = statistics.mean(rendering)
     build_ms, command_ms = statistics.mean(in_build), statistics.mean(in_command)
     print(f"preflight cost (the {len(jobs)} example documents, one process):")
-    print(f"  in the build (PDF already open for the gate): {1000 * build_ms:.1f} ms per document, {100 * build_ms / render_ms:.1f} % "
+    print(f"  in the build (PDF already open for the gate): {1000 * build_ms:.1f} ms per document, "
+          f"{100 * build_ms / render_ms:.1f} % "
           f"of rendering it ({1000 * render_ms:.1f} ms)")
     print(f"  insertgen preflight: {1000 * command_ms:.1f} ms per document "
           "(syntax check and QR codes found by rendering)")

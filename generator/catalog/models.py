@@ -231,6 +231,10 @@ class AllowedPhrase(Strict):
     reason: NonEmpty = Field(description="Why it is allowed (shown in every report).")
 
 
+#: A host name in lower case (the brand's own domains).
+DOMAIN_PATTERN = r"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$"
+
+
 class Brand(Strict):
     """``brand.yaml``: who sells, how it looks, where and in which languages."""
 
@@ -252,7 +256,7 @@ class Brand(Strict):
     compliance_profile: Literal["strict", "neutral-allowed"] = Field(
         "strict", description="Review-wording policy: strict (default) or neutral-allowed."
     )
-    domains: list[Annotated[str, Field(pattern=r"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")]] = Field(
+    domains: list[Annotated[str, Field(pattern=DOMAIN_PATTERN)]] = Field(
         default_factory=list,
         description="More domains the brand controls (e.g. shop.example.com). Every printed "
         "link and QR payload must be on one of these, on a support URL's host or on the "
@@ -307,7 +311,8 @@ class Document(Strict):
     id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")] | None = Field(
         None, description="Name used in file names; defaults to the layout name."
     )
-    layout: NonEmpty = Field(description="Layout name, e.g. card-a6 or card-eu-multi.")
+    layout: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$")] = Field(
+        description="Layout name (a name, not a path), e.g. card-a6 or card-eu-multi.")
     locales: list[LocaleCode] = Field(min_length=1, description="Locales to produce.")
     marketplace: NonEmpty = Field(description="Key of a marketplace in brand.yaml.")
     profile: str | None = Field(None, description="Print profile; defaults to the brand's.")

@@ -16,7 +16,7 @@ import re
 from pathlib import Path
 
 from babel.support import NullTranslations
-from jinja2 import Environment, meta
+from jinja2 import Environment, TemplateError, meta
 
 from generator.catalog import LoadedCatalog, LoadedProduct
 from generator.catalog.layouts import ResolvedLayout
@@ -273,9 +273,18 @@ _TAG = re.compile(r"<[^>]*>")
 def check_layout_text(env: Environment, layout: ResolvedLayout, catalog: LoadedCatalog) -> list[Finding]:
     """Literal text written into the layout's templates (a template cannot be cleaned, so a
     finding here is an error that fails the document)."""
-    return list(_layout_findings(env, f"{layout.name}/{layout.spec.template}", catalog.root,
-                                 catalog.brand.source_locale, catalog.brand.compliance_profile,
-                                 declared_domains(catalog)))
+    template = f"{layout.name}/{layout.spec.template}"
+    try:
+        return list(_layout_findings(env, template, catalog.root, catalog.brand.source_locale,
+                                     catalog.brand.compliance_profile, declared_domains(catalog)))
+    except TemplateError as error:  # a missing include or a refused file fails this document
+        name = getattr(error, "name", None)
+        return [Finding(code="render.template", category="render",
+                        source=_display(getattr(error, "filename", None) or
+                                        str(layout.folder / layout.spec.template), catalog.root),
+                        line=getattr(error, "lineno", None),
+                        message=f"expected a template that renders, got "
+                                f"{type(error).__name__}: {name or error}")]
 
 
 @functools.cache

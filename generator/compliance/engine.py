@@ -23,7 +23,6 @@ import bisect
 import dataclasses
 import functools
 import re
-import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated, Literal
@@ -300,7 +299,7 @@ def shared_rules(folder: Path = RULES) -> SharedSpec:
     """The concept inventory and the rules written once over it."""
     path = folder / f"{SHARED}.yaml"
     spec = _read(path, SharedSpec)
-    for index, rule in enumerate([*spec.rules, *spec.suspects]):
+    for rule in [*spec.rules, *spec.suspects]:
         for term in [*rule.all, *getattr(rule, "with_any", []), *rule.neighbour]:
             if term not in spec.concepts:
                 raise RulePackError(f"{path}: {rule.id}: expected a concept of the inventory, "
@@ -660,7 +659,7 @@ class Checker:
         if concepts is not None:
             for name in self._NOT_PLAIN & pk.terms.keys():
                 if pk.terms[name] is None or pk.terms[name].could_match(folded):
-                    for start, end in term_hits(name):
+                    for start, _ in term_hits(name):
                         concepts.setdefault(bisect.bisect_right(starts, start) - 1, set()).add(name)
         return found
 

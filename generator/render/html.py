@@ -18,7 +18,7 @@ from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal
 from babel.support import NullTranslations
 from babel.units import format_unit
-from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, pass_context
+from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, TemplateError, pass_context
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 
@@ -28,6 +28,7 @@ from generator.catalog.models import Colour
 from generator.catalog.regulations import blocks
 from generator.content.localize import Section, support_url
 from generator.i18n.wording import babel_locale
+from generator.paths import BUILTIN_LAYOUTS
 from generator.render.fonts import css_family
 from generator.render.qr import qr_svg
 
@@ -35,9 +36,31 @@ FIXED_DATE = datetime(2024, 1, 1, tzinfo=UTC)
 
 
 @functools.lru_cache(maxsize=8)
+class ConfinedLoader(FileSystemLoader):
+    """Templates from one layouts folder, read only when their real path (symlinks followed)
+    stays inside the catalog or the built-in layouts."""
+
+    def __init__(self, folder: Path, roots: tuple[Path, ...]):
+        super().__init__(str(folder))
+        self.roots = roots
+
+    def get_source(self, environment, template):
+        source, filename, uptodate = super().get_source(environment, template)
+        real = Path(filename).resolve()
+        if not any(real == root or real.is_relative_to(root) for root in self.roots):
+            raise TemplateError(f"refused to read template {template!r}: it leads to {real}, "
+                                f"outside the catalog and the built-in layouts")
+        if not real.is_file():
+            raise TemplateError(f"refused to read template {template!r}: {real} is not a "
+                                "regular file")
+        return source, filename, uptodate
+
+
 def environment(catalog_root: Path | None) -> SandboxedEnvironment:
     """The one Jinja environment for a catalog (catalog layouts first, then built-ins)."""
-    loader = ChoiceLoader([FileSystemLoader(str(d)) for d in layout_dirs(catalog_root)])
+    roots = tuple(p.resolve() for p in ([catalog_root] if catalog_root else [])) + (
+        BUILTIN_LAYOUTS.resolve(),)
+    loader = ChoiceLoader([ConfinedLoader(d, roots) for d in layout_dirs(catalog_root)])
     env = SandboxedEnvironment(
         loader=loader,
         # HTML is escaped; stylesheets only receive validated colours and sizes.

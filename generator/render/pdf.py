@@ -180,6 +180,11 @@ class Renderer:
             profiles: dict = {}
             css = CSS(string=job.css, base_url=Path(job.css_dir).as_uri() + "/",
                       url_fetcher=fetcher, font_config=self.font_config, color_profiles=profiles)
+            for profile in profiles.values():
+                # littleCMS re-serialises a profile differently once its tags were read (a
+                # warm worker's second document would embed other bytes than its first): the
+                # finisher embeds the file exactly as it is.
+                profile.insertgen_bytes = _profile_bytes(profile.src)
             self._css[digest] = (css, profiles)
         return self._css[digest]
 
@@ -222,10 +227,15 @@ class Renderer:
                 result.ok = result.fits
                 return result
             seed = hashlib.sha256((job.html + job.css + str(job.pdf_variant)).encode()).digest()
+            dropped: list[str] = []
             pdf = document.write_pdf(
                 pdf_variant=job.pdf_variant,
-                finisher=lambda doc, pdf: _finish(pdf, seed, job),
+                finisher=lambda doc, pdf: _finish(pdf, seed, job, profiles, dropped),
             )
+            for target in dict.fromkeys(dropped):
+                result.problems.append(("render.link-dropped", "warning", (
+                    f"expected links to https:, mailto: or tel: addresses, got a link to "
+                    f"{target[:80]!r}: it was dropped from the PDF (the text stays)")))
         except Exception as error:  # noqa: BLE001 - a render bug must not stop the other documents
             result.problems.append(("render.error", "error",
                                     f"rendering failed: {type(error).__name__}: {error}"))
@@ -357,8 +367,55 @@ def _descendants(box):
 _DOCUMENT_ID = re.compile(rb"xmp\.did:[0-9a-f-]{36}")
 
 
-def _finish(pdf: pydyf.PDF, seed: bytes, job: RenderJob) -> None:
+def _profile_bytes(src) -> bytes | None:
+    """The bytes of an ICC profile file named by a ``file:`` URL (``None`` otherwise)."""
+    if not isinstance(src, str) or not src.startswith("file:"):
+        return None
+    try:
+        return Path(unquote(urlsplit(src).path)).read_bytes()
+    except OSError:
+        return None
+
+
+#: The only link targets a printed or screen PDF keeps.
+LINK_SCHEMES = ("https:", "mailto:", "tel:")
+
+
+def _drop_unsafe_links(pdf: pydyf.PDF, dropped: list[str]) -> None:
+    """Link annotations to anything but https:, mailto: and tel: are taken off the pages
+    (``javascript:``, ``file:``, ``http:`` ...); their targets are listed in ``dropped``."""
+    for number in pdf.pages["Kids"][::3]:
+        page = pdf.objects[number]
+        annotations = page.get("Annots")
+        if not annotations:
+            continue
+        kept = pydyf.Array()
+        for reference in annotations:
+            text = reference.decode("ascii") if isinstance(reference, bytes) else str(reference)
+            annotation = pdf.objects[int(text.split()[0])]
+            action = annotation.get("A") if isinstance(annotation, dict) else None
+            target = action.get("URI") if isinstance(action, dict) else None
+            uri = getattr(target, "string", None)
+            if uri is not None and not uri.strip().lower().startswith(LINK_SCHEMES):
+                dropped.append(uri)
+                annotation.pop("A", None)
+                annotation.pop("Contents", None)
+                continue
+            kept.append(reference)
+        page["Annots"] = kept
+
+
+def _finish(pdf: pydyf.PDF, seed: bytes, job: RenderJob, profiles: dict | None = None,
+            dropped: list[str] | None = None) -> None:
     """Last touches before WeasyPrint writes the file."""
+    _drop_unsafe_links(pdf, dropped if dropped is not None else [])
+    for profile in (profiles or {}).values():
+        raw = getattr(profile, "insertgen_bytes", None)
+        reference = profile.pdf_reference
+        if raw and reference:
+            if isinstance(reference, bytes):
+                reference = reference.decode("ascii")
+            pdf.objects[int(reference.split()[0])].stream = [raw]
     metadata = pdf.catalog.get("Metadata")
     if metadata is not None:
         stream = pdf.objects[int(metadata.split()[0])]
