@@ -149,7 +149,8 @@ def run_check(options: BuildOptions) -> CheckResult:
     try:
         catalog = load_catalog(options.catalog, partial=True)
     except CatalogError as error:
-        return CheckResult(error.findings, 0, 2)
+        return CheckResult(error.findings or [Finding(code="catalog.missing", message=str(error),
+                                                      category="validation")], 0, 2)
     plans = plan(catalog, options)
     findings = list(catalog.findings)
     # A source text shared by several documents is reported once, naming them all.

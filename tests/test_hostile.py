@@ -115,3 +115,99 @@ def test_builds_are_byte_identical_whatever_the_jobs_filters_and_environment(cat
                    "--locale", "de").returncode == 0
     part = _hashes(filtered)
     assert part and all(_hashes(one)[path] == digest for path, digest in part.items())
+
+
+# --- bad input: an error with its place, never a traceback, a hang or a blow-up ------------
+
+def _append(path, text):
+    path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
+
+
+def _replace(path, old, new):
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def _bomb(catalog):
+    lines = ['x0: &x0 ["a","a","a","a","a","a","a","a","a","a"]']
+    lines += [f"x{i}: &x{i} [" + ", ".join([f"*x{i - 1}"] * 10) + "]" for i in range(1, 8)]
+    _append(catalog / "products" / "clock.yaml", "\n".join(lines) + "\n")
+
+
+def _fifo(catalog):
+    os.mkfifo(catalog / "products" / "zz-pipe.yaml")
+
+
+def _wording(catalog):
+    po = catalog / "locales" / "de" / "LC_MESSAGES" / "insertgen.po"
+    po.parent.mkdir(parents=True)
+    po.write_bytes(b'msgid ""\nmsgstr ""\n"Language: de\\n"\n\nmsgid "Support"\nmsgstr "Hilfe \xff"\n')
+
+
+def _duplicate(catalog):
+    _append(catalog / "locales" / "de" / "TS-FAN.po",
+            '\nmsgctxt "TS-FAN|name"\nmsgid "Breeze Desk Fan"\nmsgstr "Zweiter Name"\n')
+
+
+BAD_INPUT = {
+    "nul byte": (lambda c: _replace(c / "products" / "clock.yaml", "Tick Wall Clock",
+                                    "Tick\x00Clock"),
+                 "products/clock.yaml:2:", "expected printable text, got the character #x0000"),
+    "deep nesting": (lambda c: _append(c / "products" / "clock.yaml",
+                                       "deep: " + "[" * 1000 + "]" * 1000 + "\n"),
+                     "products/clock.yaml:", "expected at most 40 levels of nesting"),
+    "alias bomb": (_bomb, "products/clock.yaml:", "(aliases included), got more"),
+    "huge integer": (lambda c: _append(c / "products" / "clock.yaml",
+                                       "warranty_years: " + "9" * 5000 + "\n"),
+                     "products/clock.yaml:", "expected a number of at most 30 digits, got 5000"),
+    "lone surrogate": (lambda c: _replace(c / "products" / "clock.yaml", "name: Tick Wall Clock",
+                                          'name: "Tick \\ud800 Clock"'),
+                       "products/clock.yaml:2:7", "lone surrogate"),
+    "a pipe as a product": (_fifo, "products/zz-pipe.yaml",
+                            "cannot read the file: expected a regular file, got a named pipe"),
+    "long SKU": (lambda c: _replace(c / "products" / "clock.yaml", "sku: TS-CLK",
+                                    "sku: " + "S" * 300),
+                 "products/clock.yaml:1:", "sku"),
+    "format width in the support URL": (
+        lambda c: _replace(c / "brand.yaml", "{marketplace}/{sku}", "{marketplace}/{sku:>99999999}"),
+        "brand.yaml:", "expected placeholders without a format or conversion"),
+    "missing manual picture": (
+        lambda c: _replace(c / "products" / "clock.yaml", "card:",
+                           "manual:\n  setup:\n    - text: Hang it up.\n"
+                           "      image: images/nope.svg\ncard:"),
+        "products/clock.yaml:", 'manual.setup[0].image: expected a picture file that exists, '
+                                'got "images/nope.svg"'),
+    "an output intent that is no ICC profile": (
+        lambda c: (_append(c / "brand.yaml", "output_intent: images/fake.icc\n"),
+                   (c / "images" / "fake.icc").write_bytes(b"not a profile" * 10)),
+        "brand.yaml:", "expected an ICC profile (a file with the 'acsp' signature)"),
+    "an RGB output intent": (
+        lambda c: (_append(c / "brand.yaml", "output_intent: images/rgb.icc\n"),
+                   shutil.copy("/usr/share/color/icc/ghostscript/srgb.icc",
+                               c / "images" / "rgb.icc")),
+        "brand.yaml:", "expected a CMYK ICC profile for the print output intent, got a RGB"),
+    "a non-UTF-8 wording file": (_wording, "locales/de/LC_MESSAGES/insertgen.po:1:1",
+                                 "expected UTF-8 text, got an undecodable byte"),
+    "a duplicate msgctxt": (_duplicate, "locales/de/TS-FAN.po:",
+                            'expected each msgctxt once, got "TS-FAN|name" again (first at line'),
+}
+
+
+@pytest.mark.parametrize("case", BAD_INPUT, ids=list(BAD_INPUT))
+def test_bad_input_gets_its_place_and_exit_2(catalog, case):
+    mutate, place, message = BAD_INPUT[case]
+    mutate(catalog)
+    result = subprocess.run([sys.executable, "-m", "generator", "validate", str(catalog)],
+                            capture_output=True, text=True, timeout=60)
+    output = result.stdout + result.stderr
+    assert "Traceback" not in output, output
+    assert result.returncode in (1, 2), output
+    [line] = [line for line in output.splitlines() if message in line] or [output]
+    assert line.startswith(place), line
+
+
+def test_check_without_a_brand_file_says_why(tmp_path):
+    result = run_cli("check", tmp_path)
+    assert result.returncode == 2
+    assert "got no brand.yaml (create one with `insertgen init" in result.stdout + result.stderr

@@ -9,6 +9,7 @@ when anything is wrong.
 from __future__ import annotations
 
 import dataclasses
+import io
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,7 @@ from generator.catalog.layouts import PROFILES, Layout, ResolvedLayout, availabl
 from generator.catalog.models import Brand, Product, ProductTranslation
 from generator.catalog.schema_errors import convert_error, got, suggest
 from generator.catalog.translator_files import TranslatorFile, load_files
-from generator.catalog.yamlsource import YamlSource, load_yaml
+from generator.catalog.yamlsource import YamlSource, load_yaml, read_regular_file
 from generator.findings import CatalogError, Finding, Severity, has_errors
 
 BRAND_FILE = "brand.yaml"
@@ -85,6 +86,9 @@ def load_catalog(root: Path, *, partial: bool = False) -> LoadedCatalog:
     findings += _check_brand(root, brand, brand_src)
     if has_errors(findings):
         raise CatalogError("the brand file is invalid", findings)
+    findings += _check_wording_files(root)
+    if has_errors(findings):
+        raise CatalogError("a layout wording file is invalid", findings)
 
     layouts: dict[str, ResolvedLayout] = {}
     products: list[LoadedProduct] = []
@@ -114,6 +118,32 @@ def load_catalog(root: Path, *, partial: bool = False) -> LoadedCatalog:
     if has_errors(findings) and not (partial and products):
         raise CatalogError(f"{_count(findings)} in the catalog", findings)
     return loaded
+
+
+def _check_wording_files(root: Path) -> list[Finding]:
+    """The catalog's own layout wording (``locales/<ll>/LC_MESSAGES/*.po``): regular UTF-8
+    files that GNU gettext's syntax reads, checked before anything is built from them."""
+    from babel.messages.pofile import PoFileError, read_po
+
+    findings = []
+    for path in sorted((root / "locales").glob("*/LC_MESSAGES/*.po")):
+        display = path.relative_to(root).as_posix()
+        try:
+            text = read_regular_file(path).decode("utf-8")
+            read_po(io.StringIO(text), abort_invalid=True)
+        except UnicodeDecodeError as error:
+            findings.append(Finding(code="i18n.po-read", source=display, line=1, column=1,
+                                    category="translation", message=(
+                                        "expected UTF-8 text, got an undecodable byte at "
+                                        f"offset {error.start}")))
+        except OSError as error:
+            findings.append(Finding(code="i18n.po-read", source=display, category="translation",
+                                    message=f"cannot read the file: {error.strerror or error}"))
+        except PoFileError as error:
+            findings.append(Finding(code="i18n.po-syntax", source=display,
+                                    line=getattr(error, "lineno", None), category="translation",
+                                    message=f"expected a valid PO file, got {error}"))
+    return findings
 
 
 def _count(findings: list[Finding]) -> str:
@@ -152,6 +182,23 @@ def _check_file(root: Path, rel: str, src: YamlSource, path: tuple, what: str) -
     return []
 
 
+def _check_icc(path: Path, src: YamlSource) -> list[Finding]:
+    """An output intent must be an ICC profile of a CMYK output device (what PDF/X needs)."""
+    try:
+        head = read_regular_file(path, 20_000_000)[:40]
+    except OSError as error:
+        return [src.finding(("output_intent",), f"cannot read the ICC profile: {error}",
+                            code="catalog.icc")]
+    if len(head) < 40 or head[36:40] != b"acsp":
+        return [src.finding(("output_intent",), "expected an ICC profile (a file with the "
+                            "'acsp' signature), got a file that is not one", code="catalog.icc")]
+    if head[16:20] != b"CMYK":
+        space = head[16:20].decode("ascii", "replace").strip()
+        return [src.finding(("output_intent",), f"expected a CMYK ICC profile for the print "
+                            f"output intent, got a {space} profile", code="catalog.icc")]
+    return []
+
+
 def _check_brand(root: Path, brand: Brand, src: YamlSource) -> list[Finding]:
     findings: list[Finding] = []
     if brand.profile not in PROFILES:
@@ -161,7 +208,8 @@ def _check_brand(root: Path, brand: Brand, src: YamlSource) -> list[Finding]:
     if brand.logo:
         findings += _check_file(root, brand.logo, src, ("logo",), "a logo file")
     if brand.output_intent:
-        findings += _check_file(root, brand.output_intent, src, ("output_intent",), "an ICC profile")
+        problems = _check_file(root, brand.output_intent, src, ("output_intent",), "an ICC profile")
+        findings += problems or _check_icc(root / brand.output_intent, src)
     if brand.source_locale not in brand.locales:
         findings.append(src.finding(("source_locale",), f"expected one of the brand's locales "
                                     f"({', '.join(brand.locales)}), got \"{brand.source_locale}\"",
@@ -203,6 +251,16 @@ def _check_product(root: Path, brand: Brand, product: Product, src: YamlSource,
     findings: list[Finding] = []
     for index, image in enumerate(product.images):
         findings += _check_file(root, image.file, src, ("images", index, "file"), "an image file")
+    manual = product.manual
+    if manual is not None:
+        if manual.overview is not None:
+            findings += _check_file(root, manual.overview.image, src,
+                                    ("manual", "overview", "image"), "a picture file")
+        for part in ("setup", "operation"):
+            for index, step in enumerate(getattr(manual, part)):
+                if step.image:
+                    findings += _check_file(root, step.image, src,
+                                            ("manual", part, index, "image"), "a picture file")
     markets = list(brand.marketplaces)
     manuals: list[tuple[int, str]] = []
     for index, doc in enumerate(product.documents):

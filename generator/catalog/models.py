@@ -43,7 +43,15 @@ def _check_locale(code: str) -> str:
 def _check_https_template(url: str) -> str:
     if not url.startswith("https://"):
         raise _expected("expected an https:// URL")
-    names = {name for _, name, _, _ in string.Formatter().parse(url) if name is not None}
+    try:
+        fields = [(name, spec, conversion) for _, name, spec, conversion
+                  in string.Formatter().parse(url) if name is not None]
+    except ValueError:
+        raise _expected("expected placeholders written as {sku}, {locale} or {marketplace}") \
+            from None
+    if any(spec or conversion for _, spec, conversion in fields):
+        raise _expected("expected placeholders without a format or conversion, such as {sku}")
+    names = {name for name, _, _ in fields}
     unknown = sorted(names - set(URL_PLACEHOLDERS))
     if unknown:
         raise _expected(
@@ -433,7 +441,7 @@ class Manual(Strict):
 class Product(Strict):
     """``products/<sku>.yaml``: one product and the documents to make for it."""
 
-    sku: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")] = Field(
+    sku: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$", max_length=64)] = Field(
         description="Stock keeping unit; used in file names."
     )
     name: NonEmpty = Field(description="Product name as printed (source locale).",

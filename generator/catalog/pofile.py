@@ -191,7 +191,9 @@ def _entry(data: dict) -> Entry:
 
 
 def read(path: Path) -> PoFile:
-    return parse(path.read_text(encoding="utf-8"))
+    from generator.catalog.yamlsource import read_regular_file
+
+    return parse(read_regular_file(path).decode("utf-8"))
 
 
 # --- writing --------------------------------------------------------------------------------

@@ -144,6 +144,7 @@ def _load_po(path: Path, display: str, locale: str, sku: str, keys: set[str],
                                 message=f"expected a readable UTF-8 PO file, got {error}"))
         return None
     units_: dict[str, Translated] = {}
+    first_line: dict[str, int | None] = {}
     for entry in po.entries:
         if entry.obsolete:
             continue
@@ -156,6 +157,14 @@ def _load_po(path: Path, display: str, locale: str, sku: str, keys: set[str],
                         f"\"{entry.msgctxt}\"; this entry is not used (`insertgen i18n update` "
                         "marks it obsolete)"))
             continue
+        if key in units_:
+            findings.append(Finding(
+                code="i18n.duplicate", category="translation", source=display, line=entry.line,
+                sku=sku, locale=locale,
+                message=f"expected each msgctxt once, got \"{entry.msgctxt}\" again (first at "
+                        f"line {first_line[key]}); delete one of the two entries"))
+            continue
+        first_line[key] = entry.line
         units_[key] = Translated(entry.msgstr, entry.fuzzy, entry.msgid, entry.msgstr_line, None)
     return TranslatorFile(locale, display, "po", units_)
 
