@@ -27,7 +27,7 @@ from generator.compliance.cleaning import check_unprinted, clean_document, docum
 from generator.compliance.engine import checker
 from generator.compliance.gate import Gate, gate_problems
 from generator.content.localize import Section, localize, support_url
-from generator.files import write_atomically
+from generator.files import move_aside, remove_leftovers, write_atomically
 from generator.findings import (
     CatalogError,
     Finding,
@@ -38,7 +38,7 @@ from generator.findings import (
 )
 from generator.i18n.status import translation_status
 from generator.i18n.translations import Text
-from generator.manifest import DocumentRecord, write_manifest
+from generator.manifest import DocumentRecord, ManifestWriter, previous_entries
 from generator.paths import BUILTIN_LAYOUTS
 from generator.press.preflight import Expectations, expectations, preflight
 from generator.press.readback import ReadBack, pdf_text
@@ -99,11 +99,30 @@ def run_build(options: BuildOptions) -> BuildResult:
     # Manifest order is plan order, whatever order the documents finish in.
     records: dict[str, DocumentRecord | None] = dict.fromkeys(p.path for p in plans)
     failed_early: list[DocumentRecord] = []
+    out = options.out
+    problems: list[str] = []
+    try:
+        remove_leftovers(out)  # temporary files of a build that was killed
+        writer = ManifestWriter(out, _quarantine(out, previous_entries(out), catalog, report))
+    except OSError as error:
+        raise InsertgenError(f"cannot prepare the output folder {out}: "
+                             f"{error.strerror or error}") from None
+
+    def finished(record: DocumentRecord) -> None:
+        if record.status == "failed":
+            _move_stale(out, record)
+        report.done(record)
+        try:
+            writer.update(record)
+        except OSError as error:
+            if not problems:
+                problems.append(f"cannot write the manifest {writer.path}: "
+                                f"{error.strerror or error}")
 
     def jobs():
         """Documents are prepared while the workers render the ones before them."""
         for planned in plans:
-            job = prepare(catalog, planned, options.out)
+            job = prepare(catalog, planned, out)
             record = planned_record(planned)
             records[planned.path] = record
             if job is None:
@@ -117,18 +136,24 @@ def run_build(options: BuildOptions) -> BuildResult:
     report.start(len(plans))
     for result in render_all(jobs(), options.jobs, len(plans)):
         while failed_early:
-            report.done(failed_early.pop(0))
+            finished(failed_early.pop(0))
         record, planned = records[result.key], by_path[result.key]
         complete(record, result, fit_findings(planned.texts, result, planned.loaded.product.sku,
                                               planned.path))
-        report.done(record)
+        finished(record)
     while failed_early:
-        report.done(failed_early.pop(0))
+        finished(failed_early.pop(0))
     report.close()
     documents = list(records.values())
-    write_manifest(options.out, documents)
+    try:
+        writer.write()
+    except OSError as error:
+        if not problems:
+            problems.append(f"cannot write the manifest {writer.path}: {error.strerror or error}")
     code = exit_code(documents, catalog_findings, options.strict)
     report.summary(documents, catalog_findings, options.out, time.monotonic() - started)
+    if problems:
+        raise InsertgenError(problems[0])
     return BuildResult(documents, catalog_findings, code)
 
 
@@ -337,7 +362,12 @@ def _render(job: Job) -> RenderResult:
     if result.overflow or result.too_many_lines or result.failed or \
             any(f.severity == "error" for f in result.findings):
         return result
-    write_atomically(Path(job.out_path), pdf)
+    try:
+        write_atomically(Path(job.out_path), pdf)
+    except OSError as error:  # a full or read-only disk: this document fails, with its path
+        result.problems.append(("build.write", "error", f"cannot write {job.out_path}: "
+                                f"{error.strerror or error}"))
+        return result
     result.ok = True
     result.sha256 = hashlib.sha256(pdf).hexdigest()
     result.size = len(pdf)
@@ -357,6 +387,44 @@ def render_all(jobs: Iterable[Job], workers: int | None, count: int):
     context = multiprocessing.get_context("fork")
     with context.Pool(workers, initializer=_init_worker) as pool:
         yield from pool.imap_unordered(_render, jobs, chunksize=1)
+
+
+STALE = "_stale"
+
+
+def _move_stale(out: Path, record: DocumentRecord) -> None:
+    """A failed document's file from an earlier build goes to ``OUT/_stale/`` (it no longer
+    matches the catalog and must not look current)."""
+    try:
+        moved = move_aside(out, record.path, STALE)
+    except OSError:
+        moved = None
+    if moved:
+        record.findings.append(Finding(
+            code="build.stale", severity=Severity.WARNING, category="render", source=record.path,
+            sku=record.sku, message=f"the file of an earlier build was moved to {moved}: it no "
+                                    "longer matches the catalog"))
+
+
+def _quarantine(out: Path, previous: dict[str, dict], catalog: LoadedCatalog,
+                report) -> dict[str, dict]:
+    """Entries of products that no longer validate (or are gone) lose their files to
+    ``OUT/_stale/`` and are listed as failed, never as ok."""
+    valid = {p.product.sku for p in catalog.products}
+    for path, entry in previous.items():
+        if entry.get("sku") in valid:
+            continue
+        moved = move_aside(out, path, STALE)
+        if moved is None:
+            continue
+        finding = Finding(code="build.stale", source=path, sku=entry.get("sku"),
+                          category="validation",
+                          message=f"expected product {entry.get('sku')} to validate, got errors "
+                                  f"(or no such product): its file was moved to {moved}")
+        report.finding(finding)
+        entry.update(status="failed", sha256=None, bytes=0,
+                     findings=[*entry.get("findings", []), finding.to_dict()])
+    return previous
 
 
 def planned_record(planned: Planned) -> DocumentRecord:

@@ -58,23 +58,61 @@ class DocumentRecord:
         }
 
 
-def write_manifest(out: Path, documents: list[DocumentRecord]) -> Path:
-    """Merge this build's documents into ``out/manifest.json`` and write it atomically."""
+def previous_entries(out: Path) -> dict[str, dict]:
+    """The entries of an earlier build whose file is still on disk, by path."""
     path = out / MANIFEST
     entries: dict[str, dict] = {}
     if path.is_file():
         try:
             for entry in json.loads(path.read_text(encoding="utf-8")).get("documents", []):
-                if isinstance(entry, dict) and (out / str(entry.get("path", ""))).is_file():
+                if isinstance(entry, dict) and isinstance(entry.get("path"), str) and \
+                        (out / entry["path"]).is_file():
                     entries[entry["path"]] = entry
-        except (json.JSONDecodeError, OSError):
+        except (ValueError, OSError):
             entries = {}
+    return entries
+
+
+class ManifestWriter:
+    """``out/manifest.json`` kept true while a build runs: rewritten atomically after every
+    document, so a build killed at any moment leaves a manifest that matches the files on
+    disk. Each entry is serialised once; a rewrite only joins the pieces."""
+
+    def __init__(self, out: Path, previous: dict[str, dict] | None = None):
+        self.path = out / MANIFEST
+        self._pieces = {key: self._piece(entry)
+                        for key, entry in (previous if previous is not None
+                                           else previous_entries(out)).items()}
+
+    @staticmethod
+    def _piece(entry: dict) -> str:
+        text = json.dumps(entry, indent=2, ensure_ascii=False)
+        return "\n".join("    " + line for line in text.splitlines())
+
+    def update(self, document: DocumentRecord, *, write: bool = True) -> None:
+        self._pieces[document.path] = self._piece(document.to_dict())
+        if write:
+            self.write()
+
+    def drop(self, path: str) -> None:
+        self._pieces.pop(path, None)
+
+    def write(self) -> Path:
+        if self._pieces:
+            body = ",\n".join(self._pieces[k] for k in sorted(self._pieces))
+            text = f'{{\n  "generator": "insertgen",\n  "documents": [\n{body}\n  ]\n}}\n'
+        else:
+            text = '{\n  "generator": "insertgen",\n  "documents": []\n}\n'
+        write_atomically(self.path, text.encode("utf-8"))
+        return self.path
+
+
+def write_manifest(out: Path, documents: list[DocumentRecord]) -> Path:
+    """Merge this build's documents into ``out/manifest.json`` and write it atomically."""
+    writer = ManifestWriter(out)
     for document in documents:
-        entries[document.path] = document.to_dict()
-    data = {"generator": "insertgen", "documents": [entries[k] for k in sorted(entries)]}
-    text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-    write_atomically(path, text.encode("utf-8"))
-    return path
+        writer.update(document, write=False)
+    return writer.write()
 
 
 def read_manifest(out: Path) -> list[dict[str, Any]]:

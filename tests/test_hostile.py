@@ -211,3 +211,78 @@ def test_check_without_a_brand_file_says_why(tmp_path):
     result = run_cli("check", tmp_path)
     assert result.returncode == 2
     assert "got no brand.yaml (create one with `insertgen init" in result.stdout + result.stderr
+
+
+# --- faults: nothing lost, nothing stale ----------------------------------------------------
+
+def _manifest(out):
+    return {d["path"]: d for d in json.loads((out / "manifest.json").read_text())["documents"]}
+
+
+def test_a_killed_build_leaves_a_true_manifest_and_the_next_cleans_up(catalog, tmp_path):
+    out = tmp_path / "out"
+    process = subprocess.Popen([sys.executable, "-m", "generator", "build", str(catalog),
+                                "--out", str(out), "--jobs", "1"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    import time
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            if any(d["status"] == "ok" for d in _manifest(out).values()):
+                break
+        except (OSError, ValueError):
+            pass
+        time.sleep(0.05)
+    process.kill()
+    process.wait()
+    entries = _manifest(out)
+    assert any(d["status"] == "ok" for d in entries.values())
+    for path, entry in entries.items():
+        if entry["status"] == "ok":
+            data = (out / path).read_bytes()
+            assert hashlib.sha256(data).hexdigest() == entry["sha256"], path
+    on_disk = {p.relative_to(out).as_posix() for p in out.rglob("*.pdf")}
+    assert on_disk <= {p for p, e in entries.items() if e["status"] == "ok"}
+    leftover = out / "TS-CLK" / ".TS-CLK_card-a6_en.pdf.4242.tmp"
+    leftover.parent.mkdir(parents=True, exist_ok=True)
+    leftover.write_bytes(b"half a pdf")
+    assert run_cli("build", catalog, "--out", out).returncode == 0
+    assert not leftover.exists()
+    assert all(e["status"] == "ok" for e in _manifest(out).values())
+
+
+def test_failed_and_invalid_products_do_not_leave_files_looking_current(catalog, tmp_path):
+    out = tmp_path / "out"
+    assert run_cli("build", catalog, "--out", out).returncode == 0
+    before = _manifest(out)
+    # The fan's multi-language card now fails (its template cannot be read) ...
+    layout = catalog / "layouts" / "card-eu-multi"
+    shutil.copytree(ROOT / "layouts" / "card-eu-multi", layout)
+    (layout / "layout.yaml").write_text((layout / "layout.yaml").read_text().replace(
+        "template: ", "template: missing-"))
+    # ... and the clock no longer validates.
+    _replace(catalog / "products" / "clock.yaml", "model: WC-2", "model: WC-2\ncolour: red")
+    result = run_cli("build", catalog, "--out", out)
+    assert result.returncode == 2
+    after = _manifest(out)
+    eu = "TS-FAN/TS-FAN_card-eu-multi_en-de-fr-it-es.pdf"
+    assert after[eu]["status"] == "failed" and not (out / eu).exists()
+    assert (out / "_stale" / eu).is_file()
+    for path in (p for p in before if p.startswith("TS-CLK/")):
+        assert after[path]["status"] == "failed", path
+        assert not (out / path).exists() and (out / "_stale" / path).is_file()
+    assert "expected product TS-CLK to validate, got errors" in result.stderr
+    assert after["TS-FAN/TS-FAN_card-a6_en.pdf"]["status"] == "ok"
+
+
+def test_an_output_path_that_cannot_be_written_is_a_clear_error(catalog, tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "TS-CLK").write_text("a file where a folder must go")
+    (out / "manifest.json").mkdir()
+    result = run_cli("build", catalog, "--out", out)
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert f"cannot write {out}/TS-CLK/TS-CLK_card-85x55_en.pdf" in result.stderr
+    assert f"error: cannot write the manifest {out}/manifest.json" in result.stderr
+    assert (out / "TS-FAN" / "TS-FAN_card-a6_en.pdf").is_file()  # the rest is built
