@@ -286,3 +286,17 @@ def test_an_output_path_that_cannot_be_written_is_a_clear_error(catalog, tmp_pat
     assert f"cannot write {out}/TS-CLK/TS-CLK_card-85x55_en.pdf" in result.stderr
     assert f"error: cannot write the manifest {out}/manifest.json" in result.stderr
     assert (out / "TS-FAN" / "TS-FAN_card-a6_en.pdf").is_file()  # the rest is built
+
+
+def test_fallback_text_keeps_its_own_direction_and_stays_inside_the_card(catalog, tmp_path):
+    """Arabic card, English tips (no Arabic translation of them): the tips are laid out left
+    to right with their bullets inside the safe zone, so preflight passes."""
+    (catalog / "locales" / "ar" / "TS-FAN.yaml").write_text("name: مروحة المكتب بريز\n",
+                                                           encoding="utf-8")
+    out = tmp_path / "out"
+    result = run_cli("build", catalog, "--out", out, "--product", "TS-FAN", "--locale", "ar")
+    assert result.returncode == 0, result.stderr
+    assert "card.tips[0]" in result.stderr  # the fallback is reported
+    [entry] = [d for d in _manifest(out).values() if d["locales"] == ["ar"]]
+    assert entry["status"] == "ok"
+    assert not [f for f in entry["findings"] if f["code"].startswith("preflight")]
