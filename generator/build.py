@@ -219,6 +219,10 @@ def exit_code(documents: list[DocumentRecord], catalog_findings: list[Finding], 
     return 0
 
 
+#: Documents one build may plan: beyond it a catalog is built in parts (``--product``).
+MAX_DOCUMENTS = 100_000
+
+
 def plan(catalog: LoadedCatalog, options: BuildOptions) -> list[Planned]:
     """Every product x document x locale that passes the filters."""
     skus = [p.product.sku for p in catalog.products]
@@ -249,6 +253,10 @@ def plan(catalog: LoadedCatalog, options: BuildOptions) -> list[Planned]:
                 name = f"{product.sku}_{doc_id}_{'-'.join(group)}.pdf"
                 out.append(Planned(loaded, doc_id, layout, group, doc.marketplace, profile,
                                    f"{product.sku}/{name}"))
+                if len(out) > MAX_DOCUMENTS:
+                    raise InsertgenError(
+                        f"expected at most {MAX_DOCUMENTS:,} documents in one build, got more "
+                        "(build part of the catalog with --product or --locale)")
     return out
 
 
