@@ -249,7 +249,7 @@ class Pack:
     path: Path
     also: tuple[str, ...]
     terms: dict[str, Expr | None]
-    innocent: Expr | None
+    innocent: tuple[Expr, ...]
     rules: tuple[Rule, ...]
     #: Concept: the term combinations that also make it present (``phrases`` compounds).
     compounds: dict[str, tuple[tuple[tuple[str, ...], int | None], ...]] = \
@@ -384,12 +384,18 @@ def load_pack(path: Path) -> Pack:
 
     for name in compounds:
         cycle(name, (name,))
-    innocent = None
-    phrases = [*spec.innocent, *(p for alts in spec.contexts.values() for p in alts)]
-    if phrases:
-        joined = "|".join(f"(?:{expand(p, 'innocent')})" for p in phrases)
+    def masks(phrases: list[str], where: str) -> Expr | None:
+        if not phrases:
+            return None
+        joined = "|".join(f"(?:{expand(p, where)})" for p in phrases)
         # Innocent phrases start at a word (the guard lets the engine skip mid-word positions).
-        innocent = _compile(rf"(?<!\w)(?:{joined})" if words else joined, f"{path}: innocent")
+        return _compile(rf"(?<!\w)(?:{joined})" if words else joined, f"{path}: {where}")
+
+    # The manual wording and each context are separate expressions, masked independently: a
+    # match of one never hides the start of another.
+    innocent = tuple(e for e in [masks(spec.innocent, "innocent"),
+                                 *(masks(alts, f"contexts.{name}")
+                                   for name, alts in spec.contexts.items())] if e is not None)
     specs: list[tuple[RuleSpec, str]] = [(r, "remove") for r in spec.rules]
     if shared is not None:
         specs = [(r, "remove") for r in shared.rules]
@@ -616,7 +622,7 @@ class Checker:
         candidates = _candidates(pk, norm, folded)
         if not candidates:
             return {}
-        masks = [p.innocent for p in self.packs if p.innocent and p.innocent.could_match(folded)]
+        masks = [m for p in self.packs for m in p.innocent if m.could_match(folded)]
         masked = _masked(norm, [m.regex for m in masks] + [extra])
         starts = [s for s, _ in spans]
         hits: dict[str, list[tuple[int, int]]] = {}

@@ -229,7 +229,7 @@ def test_every_language_has_a_pack():
         pack = load_pack(RULES / f"{code}.yaml")
         assert {r.category for r in pack.rules} >= set(CATEGORIES), code
         # Expressions compile when first needed: every one of them must compile.
-        for expr in [*pack.terms.values(), pack.innocent,
+        for expr in [*pack.terms.values(), *pack.innocent,
                      *(e for rule in pack.rules for e in (*rule.patterns, *rule.exceptions))]:
             assert expr is None or expr.regex.pattern == expr.source
 
