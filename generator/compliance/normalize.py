@@ -106,6 +106,8 @@ def _spelled_runs(text: str):
                 position = match.start() + 1
 
 
+#: E-mail addresses and links, left as they are by the digit step.
+_ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?:https?://|www\.)\S+", re.IGNORECASE)
 _MIXED_SCRIPT = re.compile(r"[A-Za-z][^\x00-\x7f]|[^\x00-\x7f][A-Za-z]")
 
 
@@ -133,8 +135,11 @@ def normalize(text: str) -> tuple[str, list[int] | None]:
         _unconfuse(chars)
     joined = "".join(chars)
     if _LEET.search(joined):
+        # An e-mail address keeps its "@" (and a link its characters): they are not words.
+        kept = [m.span() for m in _ADDRESS.finditer(joined)]
         for match in _LEET.finditer(joined):
-            _unleet(chars, match.start(), match.end())
+            if not any(start < match.end() and match.start() < end for start, end in kept):
+                _unleet(chars, match.start(), match.end())
         joined = "".join(chars)
     if _SPELLED.search(joined) or _SPELLED_CJK.search(joined):
         drop = {i for start, end in _spelled_runs(joined) for i in range(start, end)

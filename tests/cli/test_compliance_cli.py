@@ -37,7 +37,8 @@ def test_scan_exit_codes_and_text_format(tmp_path):
     clean = scan("--lang", "en", stdin="Change the filter every 90 days.\n")
     assert clean.returncode == 0
     assert clean.stdout == ""
-    assert clean.stderr.strip() == "0 of 1 line(s) ask for reviews; 0 sentence(s) removed"
+    assert clean.stderr.strip() == ("0 of 1 line(s) ask for reviews; 0 sentence(s) removed; "
+                                    "0 suspect(s) kept for a person to look at")
     draft = tmp_path / "draft.txt"
     draft.write_text("Danke für Ihren Kauf!\nBitte bewerten Sie uns mit fünf Sternen.\n",
                      encoding="utf-8")

@@ -79,6 +79,7 @@ def test_every_removal_is_recorded_with_its_place(solicit_build):
                    '5-star")',
         "source": "products/kettle.yaml", "line": 13, "column": 13, "field": "card.headline",
         "category": "positive_only", "action": "removed", "sku": "SO-KTL", "locale": "en",
+        "document": "SO-KTL/SO-KTL_card-a6_en.pdf", "marketplace": "amazon-de",
         "rule": "en.positive-review", "match": "Happy? Leave us a 5-star", "start": 37, "end": 61,
         "rules": headline["rules"],
         "before": "Thanks for choosing the Solo kettle! Happy? Leave us a 5-star review on Amazon.",
