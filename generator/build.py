@@ -139,7 +139,7 @@ def run_build(options: BuildOptions) -> BuildResult:
             finished(failed_early.pop(0))
         record, planned = records[result.key], by_path[result.key]
         complete(record, result, fit_findings(planned.texts, result, planned.loaded.product.sku,
-                                              planned.path))
+                                              planned.path), planned.marketplace)
         finished(record)
     while failed_early:
         finished(failed_early.pop(0))
@@ -469,7 +469,8 @@ def planned_record(planned: Planned) -> DocumentRecord:
     return record
 
 
-def complete(record: DocumentRecord, result: RenderResult, fit: list[Finding] = ()) -> None:
+def complete(record: DocumentRecord, result: RenderResult, fit: list[Finding] = (),
+             marketplace: str | None = None) -> None:
     """Record a render in the document's manifest entry: its problems, the fit and preflight
     findings, pages, hash and size."""
     locale = record.locales[0] if len(record.locales) == 1 else None
@@ -477,9 +478,11 @@ def complete(record: DocumentRecord, result: RenderResult, fit: list[Finding] = 
     for code, severity, message in result.problems:
         # ``compliance.pdf.<category>`` from the PDF gate, ``render.*`` otherwise.
         category = code.rsplit(".", 1)[-1] if code.startswith("compliance.") else "render"
+        gate = code.startswith("compliance.")
         record.findings.append(Finding(code=code, severity=Severity(severity), message=message,
                                        source=record.path, sku=record.sku, category=category,
-                                       locale=locale))
+                                       locale=locale, document=record.path if gate else None,
+                                       marketplace=marketplace if gate else None))
     record.findings += [dataclasses.replace(f, sku=record.sku, locale=locale) for f in result.findings]
     record.pages = result.pages
     record.status = "ok" if result.ok else "failed"

@@ -108,7 +108,8 @@ def _spelled_runs(text: str):
 
 #: E-mail addresses and links, left as they are by the digit step.
 _ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?:https?://|www\.)\S+", re.IGNORECASE)
-_MIXED_SCRIPT = re.compile(r"[A-Za-z][^\x00-\x7f]|[^\x00-\x7f][A-Za-z]")
+_LOOKALIKE_LETTER = "\u0370-\u03ff\u0400-\u052f\u0530-\u058f\u13a0-\u13ff\u2c80-\u2cff"
+_MIXED_SCRIPT = re.compile(f"[A-Za-z][{_LOOKALIKE_LETTER}]|[{_LOOKALIKE_LETTER}][A-Za-z]")
 
 
 _IGNORABLE_RE = re.compile("[" + re.escape("".join(sorted(_IGNORABLE))) + "]")
