@@ -152,6 +152,9 @@ def run_build(options: BuildOptions) -> BuildResult:
             problems.append(f"cannot write the manifest {writer.path}: {error.strerror or error}")
     code = exit_code(documents, catalog_findings, options.strict)
     report.summary(documents, catalog_findings, options.out, time.monotonic() - started)
+    if code == 1 and options.strict and not any(d.status == "failed" for d in documents):
+        click.echo("exit 1: --strict fails on warnings (run without -q to see them)"
+                   if options.quiet else "exit 1: --strict fails on warnings", err=True)
     if problems:
         raise InsertgenError(problems[0])
     return BuildResult(documents, catalog_findings, code)
