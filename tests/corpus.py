@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from generator.compliance.engine import scan_text
+from generator.compliance.normalize import evasive
 
 CORPUS = Path(__file__).parent / "compliance_corpus"
 
@@ -103,14 +104,17 @@ class Score:
 
 
 def evaluate(examples: list[Example], profile: str = "strict") -> dict[str, Score]:
-    """Scores per language and overall (key ``all``). With ``neutral-allowed`` a neutral
-    ``solicit`` line counts as legitimate: it must pass."""
+    """Scores per language and overall (key ``all``). With ``neutral-allowed`` a plainly
+    written ``solicit`` line counts as legitimate: it must pass."""
     scores: dict[str, Score] = {"all": Score()}
     for example in examples:
         scan = scan_text(example.text, example.lang, profile=profile)
         flagged = bool(scan.removals)
+        # With neutral-allowed a plain neutral request must pass; one spelled around the word
+        # list (r.e.v.i.e.w, a Cyrillic letter) is not plain and must go.
         violation = example.label != "ok" and not (profile == "neutral-allowed"
-                                                   and example.label == "solicit")
+                                                   and example.label == "solicit"
+                                                   and not evasive(example.text))
         for key in (example.lang, "all"):
             score = scores.setdefault(key, Score())
             if violation:

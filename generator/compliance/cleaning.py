@@ -148,8 +148,9 @@ def clean_text(text: Text, locale: str, sku: str | None, profile: str,
     scan = checker(text.locale).scan(text.value, profile=profile, allow=allow)
     findings = scan_findings(scan, source=text.source, line=text.line, column=text.column,
                              field=text.field, sku=sku, locale=locale)
-    if domains is not None and scan.clean:
-        findings += link_findings(scan.clean, domains, source=text.source, line=text.line,
+    if domains is not None:
+        # On the text as written: a short link is an error even in a sentence that goes.
+        findings += link_findings(text.value, domains, source=text.source, line=text.line,
                                   column=text.column, field=text.field, sku=sku, locale=locale)
     if scan.removals and not scan.clean and required:
         findings.append(Finding(
@@ -299,7 +300,7 @@ def _layout_findings(env, template: str, root: Path, language: str, profile: str
     return tuple(findings)
 
 
-_HREF = re.compile(r"""(?:href|src)\s*=\s*["']([^"'{}]+)["']""", re.IGNORECASE)
+_HREF = re.compile(r"""href\s*=\s*["']([^"'{}]+)["']""", re.IGNORECASE)
 
 
 def _literal_links(env, source: str, display: str, domains: tuple[str, ...]) -> list[Finding]:

@@ -30,7 +30,7 @@ from typing import Annotated, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from generator.compliance.normalize import normalize
+from generator.compliance.normalize import evasive, normalize
 from generator.findings import InsertgenError
 from generator.paths import RULES
 
@@ -661,7 +661,7 @@ class Checker:
                 if rule.exceptions and not _survives(rule, pk, masked[s_start:s_end]):
                     continue
                 if rule.neighbour:
-                    pair = [i for i in (index - 1, index + 1) if 0 <= i < len(spans)
+                    pair = [i for i in (index + 1, index - 1) if 0 <= i < len(spans)
                             and all(_inside(term_hits(t), *spans[i]) for t in rule.neighbour)]
                     if not pair:
                         continue
@@ -719,7 +719,10 @@ class Checker:
         removals: list[Removal] = []
         for index in sorted(per_sentence):
             matches = per_sentence[index]
-            if profile == "neutral-allowed" and self._plain_request(index, matches, concepts):
+            if profile == "neutral-allowed" and self._plain_request(
+                    index, matches, concepts, norm[slice(*spans[index])],
+                    tuple(norm[slice(*spans[i])] for i in (index - 1, index + 1)
+                          if 0 <= i < len(spans)), text[slice(*original(*spans[index]))]):
                 allowed += [Allowed(m, "a neutral review request (profile neutral-allowed)")
                             for m in matches]
                 continue
@@ -750,18 +753,30 @@ class Checker:
     #: Concepts that make a review request more than a plain, neutral one.
     _NOT_PLAIN = frozenset({"benefit", "reward", "proof", "happy_if", "unhappy_if", "positive",
                             "top_score", "change_request", "before", "steer_private", "dictate",
-                            "threat"})
+                            "threat", "helpful_vote"})
 
     def _plain_request(self, index: int, matches: list[Match],
-                       concepts: dict[int, set[str]]) -> bool:
-        """Whether ``neutral-allowed`` may keep the sentence: only solicit rules fired and
-        neither it nor a neighbouring sentence carries a condition, a benefit or a change."""
+                       concepts: dict[int, set[str]], sentence: str = "",
+                       neighbours: tuple[str, ...] = (), written: str = "") -> bool:
+        """Whether ``neutral-allowed`` may keep the sentence: only solicit rules fired, it is
+        written plainly (no spelling around the word list), and neither it nor a neighbouring
+        sentence carries a condition, a benefit, a vote or a change. Benefits are looked for
+        in the text as written: "a free spare part" is innocent in a manual, not next to a
+        review request."""
         if not all(m.category == "solicit" for m in matches):
             return False
-        if concepts.get(index, set()) & self._NOT_PLAIN:
+        if concepts.get(index, set()) & self._NOT_PLAIN or evasive(written):
             return False
-        return not any("benefit" in concepts.get(i, ()) or "reward" in concepts.get(i, ())
-                       for i in (index - 1, index + 1))
+        if any("benefit" in concepts.get(i, ()) or "reward" in concepts.get(i, ())
+               for i in (index - 1, index + 1)):
+            return False
+        for pk in self.packs:
+            for name in ("benefit", "reward"):
+                expr = pk.terms.get(name)
+                if expr is not None and any(expr.could_match(fold(t)) and expr.regex.search(t)
+                                            for t in (sentence, *neighbours) if t):
+                    return False
+        return True
 
     def _apply_allow_list(self, norm, folded, spans, per_sentence, entries, allowed):
         """Re-check with the allowed phrases masked: what no longer fires is allowed."""
@@ -831,7 +846,8 @@ def _term_hits(pk: Pack, name: str, text: str, spans: list[tuple[int, int]], sta
     one of its compounds' terms meet inside a sentence."""
     if name not in cache:
         expr = pk.terms[name]
-        found = [m.span() for m in expr.regex.finditer(text)] if expr else []
+        found = [m.span() for m in expr.regex.finditer(text)
+                 if not _cuts_number(text, *m.span())] if expr else []
         for parts, near in pk.compounds.get(name, ()):
             rest = [_term_hits(pk, t, text, spans, starts, cache) for t in parts[1:]]
             if any(not hits for hits in rest):
@@ -845,6 +861,12 @@ def _term_hits(pk: Pack, name: str, text: str, spans: list[tuple[int, int]], sta
                     found.append(span)
         cache[name] = sorted(set(found)) if pk.compounds.get(name) else found
     return cache[name]
+
+
+def _cuts_number(text: str, start: int, end: int) -> bool:
+    """Whether a match starts or ends inside a number ("5" of "50 %" is no five-star score)."""
+    return end > start and ((text[end - 1].isdigit() and end < len(text) and text[end].isdigit())
+                            or (text[start].isdigit() and start > 0 and text[start - 1].isdigit()))
 
 
 def _inside(hits: list[tuple[int, int]], start: int, end: int) -> bool:

@@ -43,7 +43,9 @@ _ONE_FOR_ONE.update({ord("\u2019"): "'", ord("\u2018"): "'", ord("\u02bc"): "'",
 def _styled(ch: str) -> str | None:
     """The plain letter or digit a styled one stands for (``Ｒ`` ``𝐫`` ``ⓡ``), else ``None``."""
     code = ord(ch)
-    if (0xFF01 <= code <= 0xFF5E or 0x1D400 <= code <= 0x1D7FF or 0x2460 <= code <= 0x24FF
+    # Full-width letters, digits, % and / (CJK punctuation such as ！ stays: it ends sentences).
+    if (0xFF10 <= code <= 0xFF19 or 0xFF21 <= code <= 0xFF3A or 0xFF41 <= code <= 0xFF5A
+            or code in (0xFF05, 0xFF0F) or 0x1D400 <= code <= 0x1D7FF or 0x2460 <= code <= 0x24FF
             or 0x1F130 <= code <= 0x1F189):
         plain = unicodedata.normalize("NFKC", ch)
         if len(plain) == 1:
@@ -73,14 +75,16 @@ def _latin_lookalike(ch: str) -> str | None:
 
 _LETTER_DIGITS = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"}
 #: A token mixing ASCII letters with digits or @/$ (the candidates for step 5).
-_LEET = re.compile(r"(?<![\w@$])(?=[\w@$]*[A-Za-z])(?=[\w@$]*[013457@$])[A-Za-z013457@$]{4,}"
-                   r"(?![\w@$])")
+_LEET = re.compile(r"(?<![\w@$])(?=[\w@$]*[A-Za-z\u00c0-\u024f])(?=[\w@$]*[013457@$])"
+                   r"[A-Za-z\u00c0-\u024f013457@$]{4,}(?![\w@$])")
 #: Letters spelled out one by one (step 6), the same separator throughout: a dot, a dash, a
 #: middle dot, a slash, an asterisk, an underscore or a space (with optional spaces around).
 _SPELLED = re.compile(r"(?<![\w.\-·•‧・*_/~])[^\W\d_](?P<sep> ?[.\-·•‧・*_/~] ?| )[^\W\d_]"
                       r"(?:(?P=sep)[^\W\d_])*(?!\w)")
 _CJK_LETTER = r"[\u3040-\u30fa\u30fc-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]"
-_SPELLED_CJK = re.compile(rf"{_CJK_LETTER}(?P<sep> ?[.\-·•‧・*_/~] ?| ){_CJK_LETTER}"
+# No space around a dot here: "…하세요. 만족…" is the end of a sentence, not a spelling.
+_HANGUL = re.compile("[\uac00-\ud7af]")
+_SPELLED_CJK = re.compile(rf"{_CJK_LETTER}(?P<sep>[.\-·•‧・*_/~]| ){_CJK_LETTER}"
                           rf"(?:(?P=sep){_CJK_LETTER})*")
 
 
@@ -94,14 +98,22 @@ def _spelled_runs(text: str):
                 break
             letters = sum(c.isalpha() for c in match.group(0))
             if cjk:
-                # Two characters suffice in CJK and Hangul ("评.价", "리.뷰"), three with spaces.
-                good = letters >= (3 if match.group("sep") == " " else 2)
+                # Two characters suffice in CJK and Hangul ("评.价", "리.뷰"), three with spaces;
+                # Korean writes spaces between words, so a space never joins Hangul.
+                spaced = match.group("sep") == " "
+                good = letters >= (3 if spaced else 2) and not (
+                    spaced and _HANGUL.search(match.group(0)))
             else:
                 good = letters >= 3 and not (match.end() < len(text)
                                              and text[match.end()].isalnum())
             if good:
-                yield match.start(), match.end()
-                position = match.end()
+                end = match.end()
+                # A dot closing a spelled-out CJK run ("좋.은. 리.뷰.") is part of the spelling.
+                if cjk and match.group("sep") == "." and text.startswith(". ", end) and \
+                        re.match(_CJK_LETTER, text[end + 2:end + 3]):
+                    end += 1
+                yield match.start(), end
+                position = end
             else:
                 position = match.start() + 1
 
@@ -114,7 +126,8 @@ _MIXED_SCRIPT = re.compile(f"[A-Za-z][{_LOOKALIKE_LETTER}]|[{_LOOKALIKE_LETTER}]
 
 _IGNORABLE_RE = re.compile("[" + re.escape("".join(sorted(_IGNORABLE))) + "]")
 #: Styled letters and digits: full-width forms, mathematical alphanumerics, enclosed letters.
-_STYLED_RE = re.compile("[\uff01-\uff5e\u2460-\u24ff\U0001d400-\U0001d7ff\U0001f130-\U0001f189]")
+_STYLED_RE = re.compile("[\uff05\uff0f\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\u2460-\u24ff"
+                        "\U0001d400-\U0001d7ff\U0001f130-\U0001f189]")
 
 
 def normalize(text: str) -> tuple[str, list[int] | None]:
@@ -223,3 +236,16 @@ def _unleet(chars: list[str], start: int, end: int) -> None:
         return
     for i in changed:
         chars[start + i] = _LETTER_DIGITS[token[i]]
+
+
+def evasive(text: str) -> bool:
+    """Whether ``text`` (already normalised or not) spells a word around a word list: letters
+    one by one, look-alike letters of another script, digits for letters."""
+    if not text:
+        return False
+    if _MIXED_SCRIPT.search(text) or any(True for _ in _spelled_runs(text)):
+        return True
+    chars = list(text)
+    for match in _LEET.finditer(text):
+        _unleet(chars, match.start(), match.end())
+    return "".join(chars) != text
