@@ -256,9 +256,17 @@ class Pack:
         dataclasses.field(default_factory=dict)
 
     @functools.cached_property
-    def check_order(self) -> tuple[tuple[Rule, tuple[str, ...]], ...]:
-        """Each rule with its terms, rarest first (see ``_RARE_FIRST``)."""
-        return tuple((rule, tuple(sorted(rule.terms, key=_selectivity))) for rule in self.rules)
+    def by_first_term(self) -> tuple[tuple[str | None, tuple[tuple[int, Rule, tuple[str, ...]],
+                                                               ...]], ...]:
+        """The rules grouped by their rarest term (see ``_RARE_FIRST``), each with the rest of
+        its terms: a text without that term skips the whole group at once. Rules keep their
+        order within a group, and the groups the order of their first rule."""
+        groups: dict[str | None, list] = {}
+        for index, rule in enumerate(self.rules):
+            order = sorted(rule.terms, key=_selectivity)
+            groups.setdefault(order[0] if order else None, []).append(
+                (index, rule, tuple(order[1:])))
+        return tuple((first, tuple(group)) for first, group in groups.items())
 
 
 def _compile(source: str, where: str) -> Expr:
@@ -805,25 +813,33 @@ class Checker:
 def _candidates(pk: Pack, text: str, folded: str) -> list[Rule]:
     """The rules whose terms all occur and whose pattern matches somewhere in ``text``."""
     present: dict[str, bool] = {}
+    compounds = pk.compounds
 
     def has(name: str) -> bool:
-        if name not in present:
+        known = present.get(name)
+        if known is None:
             term = pk.terms[name]
-            present[name] = bool(term and term.could_match(folded)
-                                 and term.regex.search(text) is not None) or any(
-                all(has(t) for t in parts) for parts, _ in pk.compounds.get(name, ()))
-        return present[name]
+            known = bool(term is not None and term.could_match(folded)
+                         and term.regex.search(text) is not None)
+            if not known and name in compounds:
+                known = any(all(has(t) for t in parts) for parts, _ in compounds[name])
+            present[name] = known
+        return known
 
     found = []
-    for rule, order in pk.check_order:
-        for term in order:
-            if not has(term):
-                break
-        else:
-            if not rule.patterns or any(p.could_match(folded) and p.regex.search(text)
-                                        for p in rule.patterns):
-                found.append(rule)
-    return found
+    for first, group in pk.by_first_term:
+        if first is not None and not has(first):
+            continue
+        for index, rule, rest in group:
+            for term in rest:
+                if not has(term):
+                    break
+            else:
+                if not rule.patterns or any(p.could_match(folded) and p.regex.search(text)
+                                            for p in rule.patterns):
+                    found.append((index, rule))
+    found.sort(key=lambda pair: pair[0])  # the rules' own order decides ties in a report
+    return [rule for _, rule in found]
 
 
 #: Concepts rare in ordinary text come first when a rule's terms are checked: a text without a
