@@ -63,6 +63,15 @@ def test_a_symlink_out_of_the_catalog_is_refused_and_fails_only_its_document(cat
         assert b"do-not-print" not in pdf.read_bytes()
 
 
+def test_a_catalog_file_that_links_out_of_the_catalog_is_refused(catalog):
+    (catalog / "products" / "evil.yaml").symlink_to("/etc/passwd")
+    result = run_cli("validate", catalog)
+    assert result.returncode == 2
+    assert ("products/evil.yaml: expected a file inside the catalog, got a link to /etc/passwd"
+            in result.stdout + result.stderr)
+    assert "root:" not in result.stdout + result.stderr
+
+
 def test_a_layout_name_is_a_name_not_a_path(catalog):
     _clock_only(catalog, "../../etc")
     result = run_cli("validate", catalog)

@@ -79,7 +79,9 @@ def load_catalog(root: Path, *, partial: bool = False) -> LoadedCatalog:
             f"{root}: expected a catalog folder with {BRAND_FILE} and {PRODUCTS_DIR}/, "
             f"got no {BRAND_FILE} (create one with `insertgen init {root}`)"
         )
-    findings: list[Finding] = []
+    findings: list[Finding] = _escaping_links(root)
+    if findings:
+        raise CatalogError("the catalog links to files outside it", findings)
     brand_src, brand = _load_model(root, BRAND_FILE, Brand, findings)
     if brand is None or has_errors(findings):
         raise CatalogError("the brand file is invalid", findings)
@@ -118,6 +120,22 @@ def load_catalog(root: Path, *, partial: bool = False) -> LoadedCatalog:
     if has_errors(findings) and not (partial and products):
         raise CatalogError(f"{_count(findings)} in the catalog", findings)
     return loaded
+
+
+def _escaping_links(root: Path) -> list[Finding]:
+    """Catalog files that are symbolic links leading out of the catalog: refused before any
+    is read (a link to /etc/passwd is not a product)."""
+    real_root = root.resolve()
+    candidates = [root / BRAND_FILE, *sorted((root / PRODUCTS_DIR).glob("*")),
+                  *sorted((root / "locales").rglob("*")), *sorted((root / "images").rglob("*"))]
+    findings = []
+    for path in candidates:
+        if path.is_symlink() and not path.resolve().is_relative_to(real_root):
+            findings.append(Finding(
+                code="catalog.outside", source=path.relative_to(root).as_posix(),
+                category="validation", message=f"expected a file inside the catalog, got a "
+                f"link to {path.resolve()}"))
+    return findings
 
 
 def _check_wording_files(root: Path) -> list[Finding]:
