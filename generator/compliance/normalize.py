@@ -103,6 +103,11 @@ def _spelled_runs(text: str):
                 spaced = match.group("sep") == " "
                 good = letters >= (3 if spaced else 2) and not (
                     spaced and _HANGUL.search(match.group(0)))
+                # "ママ・パパ": a middle dot between kana words is ordinary Japanese; only single
+                # kana, from the start of a word, are spelled out ("レ・ビ・ュ・ー").
+                if match.group("sep") == "・" and match.start() > 0 and \
+                        re.match(_CJK_LETTER, text[match.start() - 1]):
+                    good = False
             else:
                 good = letters >= 3 and not (match.end() < len(text)
                                              and text[match.end()].isalnum())
