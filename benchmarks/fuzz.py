@@ -46,7 +46,8 @@ def mutate(catalog: Path, rng: random.Random) -> bool:
     if kind < 0.14:
         (catalog / "layouts" / "card-85x55" / "leak.j2").symlink_to("/etc/passwd")
         template = catalog / "layouts" / "card-85x55" / "card.html.j2"
-        template.write_text(template.read_text().replace("{% block", "{% include 'card-85x55/leak.j2' %}{% block", 1))
+        include = "{% include 'card-85x55/leak.j2' %}{% block"
+        template.write_text(template.read_text().replace("{% block", include, 1))
         return False
     if kind < 0.2:
         clock = catalog / "products" / "clock.yaml"

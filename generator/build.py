@@ -22,7 +22,7 @@ from pathlib import Path
 import click
 
 from generator.catalog import LoadedCatalog, LoadedProduct, load_catalog
-from generator.catalog.layouts import PROFILES, PrintProfile, ResolvedLayout
+from generator.catalog.layouts import PROFILES, PrintProfile, ResolvedLayout, template_finding
 from generator.compliance.cleaning import check_unprinted, clean_document, document_gate
 from generator.compliance.engine import checker
 from generator.compliance.gate import Gate, gate_problems
@@ -313,7 +313,8 @@ def prepare(catalog: LoadedCatalog, planned: Planned, out: Path) -> Job | None:
         notes = (env.get_template(f"{planned.layout.name}/{spec.notes_template}").render(context)
                  if spec.notes_template and spec.page_multiple > 1 else None)
     except Exception as error:  # noqa: BLE001 - a template error fails this document only
-        planned.findings.append(_template_finding(planned, error, root))
+        planned.findings.append(template_finding(planned.layout, error, root,
+                                                 sku=planned.loaded.product.sku))
         return None
     intent_css, intent_file = output_intent_css(catalog, planned.profile)
     allowed = [str(root), str(BUILTIN_LAYOUTS)]
@@ -337,36 +338,6 @@ def prepare(catalog: LoadedCatalog, planned: Planned, out: Path) -> Job | None:
     gate = document_gate(catalog, planned.loaded, planned.marketplace, sections, url)
     return Job(render, out_path=str((out / planned.path).resolve()), gate=gate,
                preflight=expectations(planned.layout, planned.profile, check_syntax=False))
-
-
-def _template_finding(planned: Planned, error: Exception, root: Path) -> Finding:
-    """Where a template failed: the file and line when Jinja knows them, else the layout's
-    description (a template or stylesheet it names that cannot be found)."""
-    layout = planned.layout
-    filename, line = getattr(error, "filename", None), getattr(error, "lineno", None)
-    missing = getattr(error, "name", None)
-    if filename is None and missing in (f"{layout.name}/{layout.spec.template}",
-                                        f"{layout.name}/{layout.spec.stylesheet}"):
-        filename = str(layout.folder / "layout.yaml")
-        base = missing.rsplit("/", 1)[-1]
-        try:
-            lines = Path(filename).read_text(encoding="utf-8").splitlines()
-            line = next((i for i, text in enumerate(lines, 1) if base in text), 1)
-        except OSError:
-            line = 1
-    elif filename is None:
-        filename = str(layout.folder / layout.spec.template)
-    path = Path(filename).resolve()
-    if path.is_relative_to(root):
-        source = path.relative_to(root).as_posix()
-    elif path.is_relative_to(BUILTIN_LAYOUTS.resolve()):
-        source = f"<built-in>/layouts/{path.relative_to(BUILTIN_LAYOUTS.resolve()).as_posix()}"
-    else:
-        source = str(filename)
-    what = f"{type(error).__name__}: {missing or error}"
-    return Finding(code="render.template", source=source, line=line or 1,
-                   sku=planned.loaded.product.sku, category="render",
-                   message=f"expected a template that renders, got {what}")
 
 
 # --- workers ----------------------------------------------------------------------------

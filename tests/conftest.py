@@ -29,6 +29,19 @@ def sample(tmp_path_factory) -> Path:
     return target
 
 
+@pytest.fixture
+def catalog(tmp_path) -> Path:
+    """A private copy of the sample catalog for one test to change."""
+    target = tmp_path / "sample"
+    shutil.copytree(FIXTURES / "sample", target)
+    return target
+
+
+def manifest(out: Path) -> dict[str, dict]:
+    """The manifest entries of a build, by document path."""
+    return {d["path"]: d for d in json.loads((out / "manifest.json").read_text())["documents"]}
+
+
 @pytest.fixture(scope="session")
 def built(sample, tmp_path_factory):
     """One `insertgen build` of the sample catalog: (out folder, manifest, completed process)."""

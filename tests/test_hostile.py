@@ -13,7 +13,7 @@ import sys
 
 import pikepdf
 import pytest
-from conftest import FIXTURES, ROOT, run_cli
+from conftest import FIXTURES, ROOT, manifest, run_cli
 
 PROMO = FIXTURES / "solicit" / "layouts" / "promo-card"
 
@@ -28,11 +28,6 @@ def _clock_only(catalog, layout: str) -> None:
                      f"    marketplace: amazon-de\n{rest}", encoding="utf-8")
 
 
-@pytest.fixture
-def catalog(tmp_path):
-    target = tmp_path / "sample"
-    shutil.copytree(FIXTURES / "sample", target)
-    return target
 
 
 def _layout(catalog, name: str, body: str):
@@ -224,8 +219,6 @@ def test_check_without_a_brand_file_says_why(tmp_path):
 
 # --- faults: nothing lost, nothing stale ----------------------------------------------------
 
-def _manifest(out):
-    return {d["path"]: d for d in json.loads((out / "manifest.json").read_text())["documents"]}
 
 
 def test_a_killed_build_leaves_a_true_manifest_and_the_next_cleans_up(catalog, tmp_path):
@@ -237,14 +230,14 @@ def test_a_killed_build_leaves_a_true_manifest_and_the_next_cleans_up(catalog, t
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         try:
-            if any(d["status"] == "ok" for d in _manifest(out).values()):
+            if any(d["status"] == "ok" for d in manifest(out).values()):
                 break
         except (OSError, ValueError):
             pass
         time.sleep(0.05)
     process.kill()
     process.wait()
-    entries = _manifest(out)
+    entries = manifest(out)
     assert any(d["status"] == "ok" for d in entries.values())
     for path, entry in entries.items():
         if entry["status"] == "ok":
@@ -257,13 +250,13 @@ def test_a_killed_build_leaves_a_true_manifest_and_the_next_cleans_up(catalog, t
     leftover.write_bytes(b"half a pdf")
     assert run_cli("build", catalog, "--out", out).returncode == 0
     assert not leftover.exists()
-    assert all(e["status"] == "ok" for e in _manifest(out).values())
+    assert all(e["status"] == "ok" for e in manifest(out).values())
 
 
 def test_failed_and_invalid_products_do_not_leave_files_looking_current(catalog, tmp_path):
     out = tmp_path / "out"
     assert run_cli("build", catalog, "--out", out).returncode == 0
-    before = _manifest(out)
+    before = manifest(out)
     # The fan's multi-language card now fails (its template cannot be read) ...
     layout = catalog / "layouts" / "card-eu-multi"
     shutil.copytree(ROOT / "layouts" / "card-eu-multi", layout)
@@ -273,7 +266,7 @@ def test_failed_and_invalid_products_do_not_leave_files_looking_current(catalog,
     _replace(catalog / "products" / "clock.yaml", "model: WC-2", "model: WC-2\ncolour: red")
     result = run_cli("build", catalog, "--out", out)
     assert result.returncode == 2
-    after = _manifest(out)
+    after = manifest(out)
     eu = "TS-FAN/TS-FAN_card-eu-multi_en-de-fr-it-es.pdf"
     assert after[eu]["status"] == "failed" and not (out / eu).exists()
     assert (out / "_stale" / eu).is_file()
@@ -306,6 +299,6 @@ def test_fallback_text_keeps_its_own_direction_and_stays_inside_the_card(catalog
     result = run_cli("build", catalog, "--out", out, "--product", "TS-FAN", "--locale", "ar")
     assert result.returncode == 0, result.stderr
     assert "card.tips[0]" in result.stderr  # the fallback is reported
-    [entry] = [d for d in _manifest(out).values() if d["locales"] == ["ar"]]
+    [entry] = [d for d in manifest(out).values() if d["locales"] == ["ar"]]
     assert entry["status"] == "ok"
     assert not [f for f in entry["findings"] if f["code"].startswith("preflight")]

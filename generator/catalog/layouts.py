@@ -15,6 +15,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from generator.catalog.models import Strict
+from generator.findings import Finding
 from generator.paths import BUILTIN_LAYOUTS
 
 MM_PER_INCH = 25.4
@@ -126,3 +127,38 @@ def layout_file(name: str, catalog_root: Path | None) -> tuple[Path, bool] | Non
             overridden = index == 0 and folder != BUILTIN_LAYOUTS
             return candidate, overridden
     return None
+
+
+def display_path(filename: str | Path, catalog_root: Path) -> str:
+    """A layout file as messages name it: relative to the catalog, ``<built-in>/layouts/...``
+    for insertgen's own, else the full path (symlinks resolved)."""
+    path = Path(filename).resolve()
+    root, builtin = catalog_root.resolve(), BUILTIN_LAYOUTS.resolve()
+    if path.is_relative_to(root):
+        return path.relative_to(root).as_posix()
+    if path.is_relative_to(builtin):
+        return f"<built-in>/layouts/{path.relative_to(builtin).as_posix()}"
+    return str(path)
+
+
+def template_finding(layout: ResolvedLayout, error: Exception, catalog_root: Path,
+                     sku: str | None = None) -> Finding:
+    """Where a layout's template failed: the file and line when Jinja knows them, else the
+    layout's description (a template or stylesheet it names that cannot be found)."""
+    filename, line = getattr(error, "filename", None), getattr(error, "lineno", None)
+    missing = getattr(error, "name", None)
+    if filename is None and missing in (f"{layout.name}/{layout.spec.template}",
+                                        f"{layout.name}/{layout.spec.stylesheet}"):
+        filename = str(layout.folder / "layout.yaml")
+        base = missing.rsplit("/", 1)[-1]
+        try:
+            lines = Path(filename).read_text(encoding="utf-8").splitlines()
+            line = next((i for i, text in enumerate(lines, 1) if base in text), 1)
+        except OSError:
+            line = 1
+    elif filename is None:
+        filename = str(layout.folder / layout.spec.template)
+    return Finding(code="render.template", source=display_path(filename, catalog_root),
+                   line=line or 1, sku=sku, category="render",
+                   message=f"expected a template that renders, got "
+                           f"{type(error).__name__}: {missing or error}")

@@ -19,13 +19,13 @@ from babel.support import NullTranslations
 from jinja2 import Environment, TemplateError, meta
 
 from generator.catalog import LoadedCatalog, LoadedProduct
-from generator.catalog.layouts import ResolvedLayout
+from generator.catalog.layouts import ResolvedLayout, display_path, template_finding
 from generator.compliance.engine import (
-    CATEGORIES,
     AllowEntry,
     Scan,
     checker,
     links_in,
+    most_specific,
     url_host,
     url_problems,
 )
@@ -33,7 +33,6 @@ from generator.compliance.gate import Gate
 from generator.content.localize import Section, Text
 from generator.findings import Finding, Severity
 from generator.i18n.wording import wording
-from generator.paths import BUILTIN_LAYOUTS
 
 #: Section texts a card cannot print without.
 REQUIRED = ("name", "headline", "message")
@@ -64,20 +63,23 @@ def link_findings(text: str, domains: tuple[str, ...], *, source, line, column, 
                   locale) -> list[Finding]:
     """Every link written in a printed text must lead to the brand's own domains: a short link
     or another host is an error (the card cannot vouch for where it leads)."""
-    findings = []
-    for _, _, link in links_in(text):
-        url = link if re.match(r"(?i)https?://", link) else f"https://{link}"
-        problems = url_problems(url, domains)
-        if not problems:
-            continue
-        problem = min(problems, key=lambda m: CATEGORIES.index(m.category))
-        findings.append(Finding(
-            code="compliance.link", category=problem.category, source=source, line=line,
-            column=column, field=field, sku=sku, locale=locale,
-            message=f'expected a link to the brand\'s own domains ({", ".join(domains)}), got '
-                    f'"{link}": {problem.message} (rule {problem.rule})',
-            extra={"rule": problem.rule, "match": link}))
-    return findings
+    found = (_link_finding(link, domains, source=source, line=line, column=column, field=field,
+                           sku=sku, locale=locale) for _, _, link in links_in(text))
+    return [finding for finding in found if finding is not None]
+
+
+def _link_finding(link: str, domains: tuple[str, ...], **place) -> Finding | None:
+    """The error for one printed link that is not safe (``None`` when it is): ``link`` as
+    written, with or without its scheme."""
+    url = link if re.match(r"(?i)https?://", link) else f"https://{link.removeprefix('//')}"
+    problems = url_problems(url, domains)
+    if not problems:
+        return None
+    problem = most_specific(problems)
+    return Finding(code="compliance.link", category=problem.category,
+                   message=f'expected a link to the brand\'s own domains ({", ".join(domains)}), '
+                           f'got "{link}": {problem.message} (rule {problem.rule})',
+                   extra={"rule": problem.rule, "match": link}, **place)
 
 
 def clean_document(catalog: LoadedCatalog, loaded: LoadedProduct, marketplace: str,
@@ -279,13 +281,7 @@ def check_layout_text(env: Environment, layout: ResolvedLayout, catalog: LoadedC
         return list(_layout_findings(env, template, catalog.root, catalog.brand.source_locale,
                                      catalog.brand.compliance_profile, declared_domains(catalog)))
     except TemplateError as error:  # a missing include or a refused file fails this document
-        name = getattr(error, "name", None)
-        return [Finding(code="render.template", category="render",
-                        source=_display(getattr(error, "filename", None) or
-                                        str(layout.folder / layout.spec.template), catalog.root),
-                        line=getattr(error, "lineno", None),
-                        message=f"expected a template that renders, got "
-                                f"{type(error).__name__}: {name or error}")]
+        return [template_finding(layout, error, catalog.root)]
 
 
 @functools.cache
@@ -294,7 +290,7 @@ def _layout_findings(env, template: str, root: Path, language: str, profile: str
     findings: list[Finding] = []
     for name in _templates(env, template):
         source, filename = env.loader.get_source(env, name)[:2]
-        display = _display(filename, root)
+        display = display_path(filename, root)
         findings += _literal_findings(env, source, display, language, profile)
         findings += _literal_links(env, source, display, domains)
     return tuple(findings)
@@ -315,19 +311,12 @@ def _literal_links(env, source: str, display: str, domains: tuple[str, ...]) -> 
         for target in dict.fromkeys(targets):
             if not re.match(r"(?i)(?:https?:)?//|www\.|[a-z0-9-]+(?:\.[a-z0-9-]+)+/", target):
                 continue  # a relative path, mailto:, tel: or an anchor
-            url = target if re.match(r"(?i)https?://", target) else \
-                "https://" + target.removeprefix("//")
-            problems = url_problems(url, domains)
-            if problems:
-                problem = min(problems, key=lambda m: CATEGORIES.index(m.category))
-                at = value.find(target)
-                findings.append(Finding(
-                    code="compliance.link", category=problem.category, source=display,
-                    line=line + value[:max(at, 0)].count("\n"), field="template text",
-                    message=f'expected a link to the brand\'s own domains '
-                            f'({", ".join(domains)}), got "{target}": {problem.message} '
-                            f"(rule {problem.rule})", extra={"rule": problem.rule,
-                                                             "match": target}))
+            at = value.find(target)
+            finding = _link_finding(target, domains, source=display,
+                                    line=line + value[:max(at, 0)].count("\n"),
+                                    field="template text")
+            if finding is not None:
+                findings.append(finding)
     return findings
 
 
@@ -367,15 +356,6 @@ def _literal_findings(env, source: str, display: str, language: str, profile: st
     return findings
 
 
-def _display(filename: str, catalog_root: Path) -> str:
-    path = Path(filename).resolve()
-    if path.is_relative_to(catalog_root.resolve()):
-        return path.relative_to(catalog_root.resolve()).as_posix()
-    if path.is_relative_to(BUILTIN_LAYOUTS):
-        return f"<built-in>/layouts/{path.relative_to(BUILTIN_LAYOUTS).as_posix()}"
-    return str(path)
-
-
 # --- URLs -----------------------------------------------------------------------------------
 
 
@@ -406,7 +386,7 @@ def check_urls(catalog: LoadedCatalog, marketplace: str, url: str, sku: str) -> 
         problems = url_problems(value, domains)
         if not problems:
             continue
-        problem = min(problems, key=lambda m: CATEGORIES.index(m.category))
+        problem = most_specific(problems)
         line, column = catalog.brand_mark(path)
         findings.append(Finding(
             code=f"compliance.{problem.category}", category=problem.category,

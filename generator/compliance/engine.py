@@ -341,8 +341,8 @@ def load_pack(path: Path) -> Pack:
         ids = {r.id for r in shared.rules}
         for key in (*spec.exceptions, *spec.near, *spec.distinct, *spec.needs):
             if key not in ids:
-                raise RulePackError(f"{path}: expected a shared rule id in exceptions/near, "
-                                    f"got {key!r}")
+                raise RulePackError(f"{path}: expected a shared rule id in exceptions, near, "
+                                    f"distinct and needs, got {key!r}")
     words = spec.boundaries == "words"
     raw_terms = {name: "|".join(f"(?:{alt})" for alt in alts)
                  for name, alts in spec.terms.items() if alts}
@@ -397,6 +397,7 @@ def load_pack(path: Path) -> Pack:
 
     for name in compounds:
         cycle(name, (name,))
+
     def masks(phrases: list[str], where: str) -> Expr | None:
         if not phrases:
             return None
@@ -528,6 +529,11 @@ class AllowEntry:
     reason: str
 
 
+def most_specific(matches: Iterable[Match]) -> Match:
+    """The match of the most specific category (see ``CATEGORIES``)."""
+    return min(matches, key=lambda m: CATEGORIES.index(m.category))
+
+
 @dataclasses.dataclass(frozen=True)
 class Match:
     """One rule that fired, with the span it matched in the original text."""
@@ -555,7 +561,7 @@ class Removal:
 
     @property
     def primary(self) -> Match:
-        return min(self.matches, key=lambda m: CATEGORIES.index(m.category))
+        return most_specific(self.matches)
 
 
 @dataclasses.dataclass
@@ -725,6 +731,7 @@ class Checker:
                                                   allowed)
             suspected = self._apply_allow_list(norm, folded, spans, suspected, entries, allowed)
         removals: list[Removal] = []
+        removed: set[int] = set()
         for index in sorted(per_sentence):
             matches = per_sentence[index]
             if profile == "neutral-allowed" and self._plain_request(
@@ -736,8 +743,7 @@ class Checker:
                 continue
             start, end = original(*spans[index])
             removals.append(Removal(start, end, text[start:end], matches))
-        removed = {i for i in per_sentence if any(original(*spans[i])[0] == r.start
-                                                  for r in removals)}
+            removed.add(index)
         suspects: list[Suspect] = []
         for index in sorted(set(suspected) - removed):
             start, end = original(*spans[index])
@@ -778,11 +784,12 @@ class Checker:
         if any("benefit" in concepts.get(i, ()) or "reward" in concepts.get(i, ())
                for i in (index - 1, index + 1)):
             return False
+        texts = [(t, fold(t)) for t in (sentence, *neighbours) if t]
         for pk in self.packs:
             for name in ("benefit", "reward"):
                 expr = pk.terms.get(name)
-                if expr is not None and any(expr.could_match(fold(t)) and expr.regex.search(t)
-                                            for t in (sentence, *neighbours) if t):
+                if expr is not None and any(expr.could_match(folded) and expr.regex.search(t)
+                                            for t, folded in texts):
                     return False
         return True
 

@@ -150,15 +150,11 @@ def normalize(text: str) -> tuple[str, list[int] | None]:
             chars = list(text.translate(_ONE_FOR_ONE))
     else:
         chars, offsets = _compose(text)
-    if not text.isascii() and _MIXED_SCRIPT.search(joined := "".join(chars)):
-        _unconfuse(chars)
     joined = "".join(chars)
-    if _LEET.search(joined):
-        # An e-mail address keeps its "@" (and a link its characters): they are not words.
-        kept = [m.span() for m in _ADDRESS.finditer(joined)]
-        for match in _LEET.finditer(joined):
-            if not any(start < match.end() and match.start() < end for start, end in kept):
-                _unleet(chars, match.start(), match.end())
+    if not text.isascii() and _MIXED_SCRIPT.search(joined):
+        _unconfuse(chars)
+        joined = "".join(chars)
+    if _unleet_words(chars, joined):
         joined = "".join(chars)
     if _SPELLED.search(joined) or _SPELLED_CJK.search(joined):
         drop = {i for start, end in _spelled_runs(joined) for i in range(start, end)
@@ -219,6 +215,19 @@ def _unconfuse(chars: list[str]) -> None:
         start = end
 
 
+def _unleet_words(chars: list[str], joined: str) -> bool:
+    """Step 5 over the whole text (``joined`` is ``chars`` as a string); whether it looked at
+    any token. An e-mail address keeps its "@" (and a link its characters): they are not
+    words."""
+    if not _LEET.search(joined):
+        return False
+    kept = [m.span() for m in _ADDRESS.finditer(joined)]
+    for match in _LEET.finditer(joined):
+        if not any(start < match.end() and match.start() < end for start, end in kept):
+            _unleet(chars, match.start(), match.end())
+    return True
+
+
 def _unleet(chars: list[str], start: int, end: int) -> None:
     """Digits standing for letters in ``chars[start:end]``: those between two letters, and
     those at either end of a token whose other characters are all letters."""
@@ -251,6 +260,4 @@ def evasive(text: str) -> bool:
     if _MIXED_SCRIPT.search(text) or any(True for _ in _spelled_runs(text)):
         return True
     chars = list(text)
-    for match in _LEET.finditer(text):
-        _unleet(chars, match.start(), match.end())
-    return "".join(chars) != text
+    return _unleet_words(chars, text) and "".join(chars) != text

@@ -377,6 +377,13 @@ def _profile_bytes(src) -> bytes | None:
         return None
 
 
+def _object(pdf: pydyf.PDF, reference):
+    """The object an indirect reference (``"12 0 R"``, as text or bytes) points to."""
+    if isinstance(reference, bytes):
+        reference = reference.decode("ascii")
+    return pdf.objects[int(str(reference).split()[0])]
+
+
 #: The only link targets a printed or screen PDF keeps.
 LINK_SCHEMES = ("https:", "mailto:", "tel:")
 
@@ -391,8 +398,7 @@ def _drop_unsafe_links(pdf: pydyf.PDF, dropped: list[str]) -> None:
             continue
         kept = pydyf.Array()
         for reference in annotations:
-            text = reference.decode("ascii") if isinstance(reference, bytes) else str(reference)
-            annotation = pdf.objects[int(text.split()[0])]
+            annotation = _object(pdf, reference)
             action = annotation.get("A") if isinstance(annotation, dict) else None
             target = action.get("URI") if isinstance(action, dict) else None
             uri = getattr(target, "string", None)
@@ -411,14 +417,11 @@ def _finish(pdf: pydyf.PDF, seed: bytes, job: RenderJob, profiles: dict | None =
     _drop_unsafe_links(pdf, dropped if dropped is not None else [])
     for profile in (profiles or {}).values():
         raw = getattr(profile, "insertgen_bytes", None)
-        reference = profile.pdf_reference
-        if raw and reference:
-            if isinstance(reference, bytes):
-                reference = reference.decode("ascii")
-            pdf.objects[int(reference.split()[0])].stream = [raw]
+        if raw and profile.pdf_reference:
+            _object(pdf, profile.pdf_reference).stream = [raw]
     metadata = pdf.catalog.get("Metadata")
     if metadata is not None:
-        stream = pdf.objects[int(metadata.split()[0])]
+        stream = _object(pdf, metadata)
         document_id = f"xmp.did:{uuid.UUID(bytes=seed[:16])}".encode()
         stream.stream = [_DOCUMENT_ID.sub(document_id, bytes(chunk)) if isinstance(chunk, bytes)
                          else chunk for chunk in stream.stream]
@@ -441,10 +444,10 @@ def _add_crop_marks(pdf: pydyf.PDF, page: pydyf.Dictionary) -> None:
     for y in (y0, y1):  # horizontal marks left and right
         lines.append((bx0 - offset, y, bx0 - offset - length, y))
         lines.append((bx1 + offset, y, bx1 + offset + length, y))
-    resources = pdf.objects[int(page["Resources"].split()[0])]
+    resources = _object(pdf, page["Resources"])
     spaces = resources.get("ColorSpace")
     if isinstance(spaces, bytes):
-        spaces = pdf.objects[int(spaces.split()[0])]
+        spaces = _object(pdf, spaces)
     if spaces is None:
         spaces = resources["ColorSpace"] = pydyf.Dictionary()
     spaces["InsertgenRegistration"] = pydyf.Array([

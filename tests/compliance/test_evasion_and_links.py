@@ -87,11 +87,6 @@ def test_a_suspect_is_printed_and_reported():
     assert scan.clean == scan.text
 
 
-@pytest.fixture
-def catalog(tmp_path):
-    target = tmp_path / "sample"
-    shutil.copytree(FIXTURES / "sample", target)
-    return target
 
 
 def test_check_reports_a_short_link_with_its_place(catalog):

@@ -4,23 +4,11 @@ checks, the fit on the rendered card, status, XLIFF round trips, locale-aware fo
 from __future__ import annotations
 
 import json
-import shutil
 
 import pytest
-from conftest import FIXTURES, pdf_text, run_cli
+from conftest import manifest, pdf_text, run_cli
 
 from generator.catalog.pofile import PoSyntaxError, format_po, parse, read, write_if_changed
-
-
-@pytest.fixture
-def catalog(tmp_path):
-    target = tmp_path / "sample"
-    shutil.copytree(FIXTURES / "sample", target)
-    return target
-
-
-def manifest(out):
-    return {d["path"]: d for d in json.loads((out / "manifest.json").read_text())["documents"]}
 
 
 def translate(path, texts: dict[str, str]) -> None:

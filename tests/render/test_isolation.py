@@ -2,22 +2,7 @@
 
 from __future__ import annotations
 
-import json
-import shutil
-
-import pytest
-from conftest import FIXTURES, run_cli
-
-
-@pytest.fixture()
-def catalog(tmp_path):
-    target = tmp_path / "cat"
-    shutil.copytree(FIXTURES / "sample", target)
-    return target
-
-
-def manifest(out):
-    return {d["path"]: d for d in json.loads((out / "manifest.json").read_text())["documents"]}
+from conftest import manifest, run_cli
 
 
 def test_missing_glyph_fails_that_document_only(catalog, tmp_path):
