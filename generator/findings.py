@@ -10,9 +10,13 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import functools
+import hashlib
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 
 class Severity(enum.StrEnum):
@@ -122,45 +126,145 @@ def format_text(findings: Iterable[Finding]) -> str:
 
 
 _SARIF_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+#: The uriBaseId of files in the repository (the name GitHub code scanning resolves).
+SRCROOT = "%SRCROOT%"
+#: The uriBaseId of insertgen's own files (``<built-in>/layouts/...``, ``<built-in>/locales/...``).
+BUILTIN = "INSERTGEN"
+#: Where the README lives; the rules' help links open one of its sections.
+HOME = "https://github.com/insertgen/insertgen"
 
 
-def to_sarif(findings: Iterable[Finding], *, root: Path | None = None, version: str = "") -> dict:
-    """The findings as a SARIF 2.1.0 log (code-scanning tools and editors read it). Paths are
-    relative to the catalog (``CATALOG``); built-in files keep their ``<built-in>/`` name."""
+def repository_root(path: Path) -> Path:
+    """The root a SARIF log's paths are relative to: the nearest folder at or above ``path``
+    with a ``.git``; else the working directory when ``path`` is inside it; else ``path``."""
+    path = Path(path).resolve()
+    for folder in (path, *path.parents):
+        if (folder / ".git").exists():
+            return folder
+    cwd = Path.cwd().resolve()
+    return cwd if path.is_relative_to(cwd) else path
+
+
+@functools.cache
+def _code_texts() -> dict:
+    import yaml
+
+    return yaml.safe_load((Path(__file__).parent / "data" / "finding_codes.yaml")
+                          .read_text(encoding="utf-8"))
+
+
+def describe(code: str) -> dict[str, str]:
+    """``short``, ``full``, ``help`` and ``anchor`` of a finding code: its own entry, filled in
+    from its family's (the part before the first dot)."""
+    texts = _code_texts()
+    family = texts["families"].get(code.split(".", 1)[0], {
+        "short": f"insertgen check {code}", "anchor": "using-it",
+        "full": f"A finding of insertgen's {code} check.",
+        "help": "The message names the place and says what was expected and what was found."})
+    return {**family, **texts["codes"].get(code, {})}
+
+
+def _sarif_rule(rule_id: str, codes: set[str], level: str) -> dict[str, Any]:
+    # A compliance rule reported under two codes (removed here, a suspect there) gets the
+    # description of its family, which covers both.
+    code = next(iter(codes)) if len(codes) == 1 else min(codes).split(".", 1)[0]
+    text = describe(code)
+    full = text["full"] if rule_id == code else f"{text['full']} Rule {rule_id} of insertgen."
+    return {
+        "id": rule_id,
+        "name": "".join(part.capitalize() for part in re.split(r"[^A-Za-z0-9]+", rule_id)),
+        "shortDescription": {"text": text["short"]},
+        "fullDescription": {"text": full},
+        "help": {"text": text["help"], "markdown": f"{text['help']}\n\n[insertgen README]"
+                 f"({HOME}#{text['anchor']})"},
+        "helpUri": f"{HOME}#{text['anchor']}",
+        "defaultConfiguration": {"level": level},
+        "properties": {"codes": sorted(codes), "tags": sorted({c.split(".", 1)[0] for c in codes})},
+    }
+
+
+def _sarif_location(finding: Finding, prefix: str, root: Path) -> tuple[dict[str, Any], str, list]:
+    """The physical location of a finding, its uri for the fingerprint and its related
+    locations. A finding without a file is about the whole catalog and points at its brand
+    file, and so does one about a file that does not exist yet (a translation to write; that
+    file is a related location); a finding without a line points at line 1."""
+    source, related = finding.source or "brand.yaml", []
+    if source.startswith("<built-in>/"):
+        artifact = {"uri": quote(source.removeprefix("<built-in>/")), "uriBaseId": BUILTIN}
+    else:
+        if not (root / source).is_file():
+            related = [{"id": 0, "message": {"text": "the file this finding is about (not written yet)"},
+                        "physicalLocation": {"artifactLocation": {"uri": quote(prefix + source),
+                                                                  "uriBaseId": SRCROOT}}}]
+            source = "brand.yaml"
+        artifact = {"uri": quote(prefix + source), "uriBaseId": SRCROOT}
+    region = {"startLine": max(finding.line or 1, 1) if not related else 1}
+    if finding.line and finding.column and not related:
+        region["startColumn"] = max(finding.column, 1)
+    location = {"physicalLocation": {"artifactLocation": artifact, "region": region}}
+    return location, related[0]["physicalLocation"]["artifactLocation"]["uri"] if related \
+        else artifact["uri"], related
+
+
+def to_sarif(findings: Iterable[Finding], *, root: Path | None = None, version: str = "",
+             repository: Path | None = None, command: str = "check") -> dict:
+    """The findings as a SARIF 2.1.0 log that GitHub code scanning accepts.
+
+    Paths of catalog files are relative to ``repository`` (by default the repository that
+    holds ``root``, the catalog) with the base ``%SRCROOT%``; insertgen's own layout and
+    wording files have the base ``INSERTGEN``. Every result has a region, and a fingerprint
+    made of its rule, file, field, place in the catalog and message, never its line, so an
+    alert keeps its identity when lines move."""
+    root = Path(root or ".").resolve()
+    repository = Path(repository).resolve() if repository else repository_root(root)
+    inside = root.relative_to(repository).as_posix() if root.is_relative_to(repository) else ""
+    prefix = "" if inside in ("", ".") else inside + "/"
     findings = sorted(findings, key=sort_key)
-    rules: dict[str, dict] = {}
+    codes: dict[str, set[str]] = {}
+    levels: dict[str, str] = {}
     results = []
+    seen: dict[str, int] = {}
     for finding in findings:
         rule_id = finding.extra.get("rule", finding.code)
-        rules.setdefault(rule_id, {"id": rule_id, "properties": {"category": finding.category,
-                                                                 "code": finding.code}})
-        result: dict[str, Any] = {
+        codes.setdefault(rule_id, set()).add(finding.code)
+        levels.setdefault(rule_id, _SARIF_LEVEL[finding.severity])
+        location, uri, related = _sarif_location(finding, prefix, root)
+        text = f"{finding.field}: {finding.message}" if finding.field else finding.message
+        identity = "\0".join([rule_id, uri, finding.field or "", finding.sku or "",
+                               finding.locale or "", finding.document or "", finding.message])
+        digest = hashlib.sha256(identity.encode("utf-8")).hexdigest()[:32]
+        seen[digest] = seen.get(digest, 0) + 1  # the same finding twice: tell them apart
+        results.append({
             "ruleId": rule_id,
             "level": _SARIF_LEVEL[finding.severity],
-            "message": {"text": f"{finding.field}: {finding.message}" if finding.field
-                        else finding.message},
+            "message": {"text": text},
+            "locations": [location],
+            "partialFingerprints": {"insertgenFinding/v1": f"{digest}:{seen[digest]}"},
+            **({"relatedLocations": related} if related else {}),
             "properties": {k: v for k, v in finding.to_dict().items()
                            if k not in ("message", "source", "line", "column", "severity")},
-        }
-        if finding.source:
-            region = {"startLine": finding.line} if finding.line else {}
-            if finding.line and finding.column:
-                region["startColumn"] = finding.column
-            location: dict[str, Any] = {"artifactLocation": {"uri": finding.source}}
-            if not finding.source.startswith("<"):
-                location["artifactLocation"]["uriBaseId"] = "CATALOG"
-            if region:
-                location["region"] = region
-            result["locations"] = [{"physicalLocation": location}]
-        results.append(result)
+        })
+    rule_ids = sorted(codes)
+    index = {rule_id: i for i, rule_id in enumerate(rule_ids)}
+    for result in results:
+        result["ruleIndex"] = index[result["ruleId"]]
+    from generator.paths import BUILTIN_LAYOUTS
+
     run: dict[str, Any] = {
         "tool": {"driver": {"name": "insertgen", "version": version,
-                            "informationUri": "https://github.com/insertgen/insertgen",
-                            "rules": list(rules.values())}},
+                            "semanticVersion": version or "0.0.0",
+                            "informationUri": HOME,
+                            "rules": [_sarif_rule(r, codes[r], levels[r]) for r in rule_ids]}},
+        "automationDetails": {"id": f"insertgen/{command}/{prefix}"},
+        "originalUriBaseIds": {
+            SRCROOT: {"uri": repository.as_uri() + "/",
+                      "description": {"text": "The root of the repository that holds the catalog."}},
+            BUILTIN: {"uri": BUILTIN_LAYOUTS.resolve().parent.as_uri() + "/",
+                      "description": {"text": "insertgen's own layouts and wording."}},
+        },
+        "columnKind": "unicodeCodePoints",
         "results": results,
     }
-    if root is not None:
-        run["originalUriBaseIds"] = {"CATALOG": {"uri": Path(root).resolve().as_uri() + "/"}}
     return {"$schema": "https://json.schemastore.org/sarif-2.1.0.json", "version": "2.1.0",
             "runs": [run]}
 

@@ -244,7 +244,7 @@ def _resolve_layout(root: Path | None, name: str, layouts: dict[str, ResolvedLay
     if found is None:
         return None
     path, overridden = found
-    display = path.relative_to(root).as_posix() if overridden else f"<built-in>/{name}/layout.yaml"
+    display = path.relative_to(root).as_posix() if overridden else f"<built-in>/layouts/{name}/layout.yaml"
     src, problems = load_yaml(path, display)
     findings += problems
     if src is None:

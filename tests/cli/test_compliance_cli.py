@@ -114,7 +114,8 @@ def test_check_json_and_sarif():
     result = next(r for r in run["results"] if r["ruleId"] == "en.review-for-benefit")
     assert result["level"] == "warning"
     location = result["locations"][0]["physicalLocation"]
-    assert location["artifactLocation"] == {"uri": "products/kettle.yaml", "uriBaseId": "CATALOG"}
+    assert location["artifactLocation"] == {"uri": "tests/fixtures/solicit/products/kettle.yaml",
+                                            "uriBaseId": "%SRCROOT%"}
     assert location["region"] == {"startLine": 14, "startColumn": 12}
     assert {r["id"] for r in run["tool"]["driver"]["rules"]} >= {"en.review-for-benefit"}
 
