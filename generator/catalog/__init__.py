@@ -8,8 +8,9 @@ problem with its file, line, column and field.
 Here: YAML with line marks (``yamlsource``), the PO format (``pofile``), the schema
 (``models``), layout specs and print profiles (``layouts``; the catalog names them, so they are
 validated here), regulatory blocks as data (``regulations``), translators' files
-(``translator_files``), schema errors (``schema_errors``), loading (``load``) and ``init``'s
-scaffold. May import: ``generator.findings``, ``generator.paths``, ``generator.files``.
+(``translator_files``), schema errors (``schema_errors``), loading (``load``), the JSON
+Schema for editors (``schema``) and ``init``'s scaffold. May import: ``generator.findings``,
+``generator.paths``, ``generator.files``.
 """
 
 from generator.catalog.load import (
@@ -17,10 +18,10 @@ from generator.catalog.load import (
     PRODUCTS_DIR,
     LoadedCatalog,
     LoadedProduct,
-    json_schemas,
     load_catalog,
     resolve_layout,
 )
+from generator.catalog.schema import json_schemas
 
 __all__ = ["BRAND_FILE", "PRODUCTS_DIR", "LoadedCatalog", "LoadedProduct", "json_schemas",
            "load_catalog", "resolve_layout"]

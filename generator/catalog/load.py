@@ -11,13 +11,12 @@ from __future__ import annotations
 import dataclasses
 import io
 from pathlib import Path
-from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from generator.catalog import regulations
 from generator.catalog.layouts import PROFILES, Layout, ResolvedLayout, available_layouts, layout_file
-from generator.catalog.models import Brand, Product, ProductTranslation
+from generator.catalog.models import Brand, Product
 from generator.catalog.schema_errors import convert_error, got, suggest
 from generator.catalog.translator_files import TranslatorFile, load_files
 from generator.catalog.yamlsource import YamlSource, load_yaml, read_regular_file
@@ -244,7 +243,8 @@ def _resolve_layout(root: Path | None, name: str, layouts: dict[str, ResolvedLay
     if found is None:
         return None
     path, overridden = found
-    display = path.relative_to(root).as_posix() if overridden else f"<built-in>/layouts/{name}/layout.yaml"
+    display = (path.relative_to(root).as_posix() if overridden
+               else f"<built-in>/layouts/{name}/layout.yaml")
     src, problems = load_yaml(path, display)
     findings += problems
     if src is None:
@@ -351,13 +351,3 @@ def _orphan_translations(root: Path, brand: Brand, skus: set[str]) -> list[Findi
                                     "this file is not used"))
     return findings
 
-
-def json_schemas() -> dict[str, Any]:
-    """JSON Schema of each catalog file, for editors."""
-    out = {}
-    for name, model in (("brand", Brand), ("product", Product), ("translation", ProductTranslation)):
-        schema = model.model_json_schema()
-        schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-        schema["$id"] = f"https://insertgen.dev/schema/{name}.json"
-        out[name] = schema
-    return out

@@ -8,6 +8,7 @@ misspelt key is reported instead of silently ignored. Checks that need more than
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import string
 from typing import Annotated, Literal
@@ -104,14 +105,41 @@ def _check_gtin(value: str) -> str:
     return value
 
 
-LocaleCode = Annotated[str, AfterValidator(_check_locale)]
-HttpsUrlTemplate = Annotated[str, AfterValidator(_check_https_template)]
-Phone = Annotated[str, AfterValidator(_check_e164)]
-Email = Annotated[str, AfterValidator(_check_email)]
-TimeOfDay = Annotated[str, AfterValidator(_check_time)]
-Days = Annotated[str, AfterValidator(_check_days)]
-RelPath = Annotated[str, AfterValidator(_check_rel_path)]
-Gtin = Annotated[str, AfterValidator(_check_gtin)]
+@dataclasses.dataclass(frozen=True)
+class JsonSchema:
+    """What an editor's JSON Schema says of a checked type (a pattern, a format), so the
+    editor flags what the validator above would; the validator's message stays insertgen's."""
+
+    pattern: str
+    format: str | None = None
+
+    def __get_pydantic_json_schema__(self, core_schema, handler):
+        schema = {**handler(core_schema), "pattern": self.pattern}
+        return {**schema, "format": self.format} if self.format else schema
+
+
+_DAY = "(" + "|".join(DAY_NAMES) + ")"
+#: The patterns say in ECMA-262 (JSON Schema's dialect) what the checks above say in Python.
+LOCALE_PATTERN = r"^[a-z]{2,3}(-[A-Z][a-z]{3})?(-[A-Z]{2}|-[0-9]{3})?$"
+HTTPS_TEMPLATE_PATTERN = r"^https://([^\s{}]|\{\{|\}\}|\{(sku|locale|marketplace)\})*$"
+PHONE_PATTERN = r"^\+[1-9][0-9]{6,14}$"
+EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$"
+TIME_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
+DAYS_PATTERN = f"^{_DAY}(-{_DAY})?$"
+REL_PATH_PATTERN = r"^(?![/\\])(?![a-zA-Z][a-zA-Z0-9+.-]*:)"
+GTIN_PATTERN = r"^([0-9]{8}|[0-9]{12,14})$"
+
+LocaleCode = Annotated[str, AfterValidator(_check_locale), JsonSchema(LOCALE_PATTERN)]
+HttpsUrlTemplate = Annotated[str, AfterValidator(_check_https_template),
+                             JsonSchema(HTTPS_TEMPLATE_PATTERN)]
+Phone = Annotated[str, AfterValidator(_check_e164), JsonSchema(PHONE_PATTERN)]
+Email = Annotated[str, AfterValidator(_check_email),
+                  JsonSchema(EMAIL_PATTERN, "email")]
+TimeOfDay = Annotated[str, AfterValidator(_check_time), JsonSchema(TIME_PATTERN)]
+Days = Annotated[str, AfterValidator(_check_days), JsonSchema(DAYS_PATTERN)]
+RelPath = Annotated[str, AfterValidator(_check_rel_path), JsonSchema(REL_PATH_PATTERN)]
+# The check digit is beyond a pattern: the schema checks the digits, `validate` the sum.
+Gtin = Annotated[str, AfterValidator(_check_gtin), JsonSchema(GTIN_PATTERN)]
 NonEmpty = Annotated[str, Field(min_length=1)]
 
 
@@ -208,7 +236,7 @@ def _check_country(code: str) -> str:
     return code
 
 
-Country = Annotated[str, AfterValidator(_check_country)]
+Country = Annotated[str, AfterValidator(_check_country), JsonSchema(r"^[A-Z]{2}$")]
 
 
 class Manufacturer(Strict):

@@ -1,14 +1,24 @@
-"""``insertgen init``: a small, valid catalog to start from."""
+"""``insertgen init``: a small, valid catalog to start from.
+
+A brand file, one product, a logo, the JSON Schemas an editor reads (each YAML file names its
+schema on its first line), a ``.gitignore`` for the build output, and German text for the
+product in the older YAML form, which ``insertgen init`` turns into the PO file translators
+work in (by the same ``i18n update`` that does it for any catalog).
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from generator.catalog.schema import modeline, write_schemas
 from generator.findings import InsertgenError
 
 BRAND = """\
-# Brand file. `insertgen schema brand` prints its JSON Schema for editor completion.
+{modeline}
+# Brand file. Your editor completes and checks it with schemas/brand.schema.json (renew the
+# schemas after adding a marketplace, a locale or a layout: insertgen schema --write).
 name: {name}
+logo: images/logo.svg
 colors:
   primary: {{cmyk: [85, 40, 0, 10], rgb: "#1f6fb2"}}
   accent: {{cmyk: [0, 55, 90, 0], rgb: "#f28c28"}}
@@ -32,7 +42,8 @@ manufacturer:
 """
 
 PRODUCT = """\
-# One file per product. `insertgen schema product` prints its JSON Schema.
+{modeline}
+# One file per product.
 sku: EX-001
 name: Example Product
 model: EX-1
@@ -46,14 +57,30 @@ card:
     - Keep the packaging until you are sure everything works.
 """
 
+#: The German text of EX-001; ``init`` imports it into ``locales/de/EX-001.po`` and removes it.
 TRANSLATION = """\
-# German text of EX-001, filled by a translator. Missing fields fall back to English.
 name: Beispielprodukt
 card:
   tips:
     - Lesen Sie vor dem ersten Gebrauch die Kurzanleitung.
     - Bewahren Sie die Verpackung auf, bis alles funktioniert.
 """
+
+
+#: A plain mark in the brand's primary colour, as device CMYK (nothing to convert).
+LOGO = """\
+<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 16">\
+<rect width="16" height="16" rx="3" fill="device-cmyk(0.85 0.4 0 0.1)"/>\
+<rect x="22" y="4" width="42" height="8" rx="2" fill="device-cmyk(0 0 0 0.8)"/></svg>
+"""
+
+GITIGNORE = """\
+# What `insertgen build` and `insertgen proof` write.
+/output/
+"""
+
+#: The legacy translation file ``init`` writes for ``i18n update`` to import.
+LEGACY_TRANSLATION = Path("locales") / "de" / "EX-001.yaml"
 
 
 def scaffold(target: Path, *, force: bool = False) -> list[Path]:
@@ -64,9 +91,11 @@ def scaffold(target: Path, *, force: bool = False) -> list[Path]:
                              "(use --force to write into it anyway)")
     name = target.resolve().name.replace("-", " ").replace("_", " ").title() or "My Brand"
     files = {
-        target / "brand.yaml": BRAND.format(name=name),
-        target / "products" / "ex-001.yaml": PRODUCT,
-        target / "locales" / "de" / "EX-001.yaml": TRANSLATION,
+        target / "brand.yaml": BRAND.format(name=name, modeline=modeline("brand")),
+        target / "products" / "ex-001.yaml": PRODUCT.format(modeline=modeline("product")),
+        target / "images" / "logo.svg": LOGO,
+        target / ".gitignore": GITIGNORE,
+        target / LEGACY_TRANSLATION: TRANSLATION,
     }
     written = []
     for path, text in files.items():
@@ -76,4 +105,4 @@ def scaffold(target: Path, *, force: bool = False) -> list[Path]:
         path.write_text(text, encoding="utf-8")
         written.append(path)
     (target / "layouts").mkdir(exist_ok=True)
-    return written
+    return written + write_schemas(target)
