@@ -2,7 +2,8 @@
 One module per command group; each imports the library lazily, so ``--help`` stays fast.
 
 Exit codes: 0 all well; 1 a document failed (or, with ``--strict``, warned) or a check found
-errors; 2 usage or catalog errors.
+errors; 2 usage or catalog errors. A non-zero exit always says why on standard error, with
+``-q`` too.
 """
 
 from __future__ import annotations
@@ -11,18 +12,26 @@ import click
 
 from generator import __version__
 from generator.cli import build, catalog, compliance, i18n, press
-from generator.cli.common import PROFILE_NAMES
+from generator.cli.common import PROFILE_NAMES, add_verbosity_options, examples
 
 __all__ = ["PROFILE_NAMES", "main"]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="insertgen")
+@click.group(context_settings={"help_option_names": ["-h", "--help"]},
+             epilog=examples("insertgen init mybrand/", "cd mybrand/products && insertgen validate",
+                             "insertgen build mybrand/ --out output/ --format json",
+                             "insertgen -q check --strict mybrand/",
+                             'eval "$(_INSERTGEN_COMPLETE=bash_source insertgen)"   # completion'))
+@click.version_option(__version__, "-V", "--version", prog_name="insertgen")
 def main() -> None:
-    """insertgen: print-ready, multilingual after-sales cards from a YAML catalog."""
+    """insertgen: print-ready, multilingual after-sales cards from a YAML catalog.
+
+    A command that takes CATALOG finds it when it is left out: the nearest folder at or
+    above the working directory with a brand.yaml."""
 
 
 for command in (catalog.init, build.build, catalog.validate, catalog.schema, catalog.doctor,
                 build.check, press.preflight, press.impose, press.proof, compliance.compliance,
                 i18n.i18n):
     main.add_command(command)
+add_verbosity_options(main)

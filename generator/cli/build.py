@@ -3,17 +3,29 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import click
 
 from generator import __version__
-from generator.cli.common import CATALOG_ARG, fail, print_findings
+from generator.cli.common import (
+    CATALOG_ARG,
+    counted,
+    examples,
+    exit_with,
+    fail,
+    print_findings,
+    quiet,
+    say,
+)
 from generator.findings import InsertgenError, Severity, sort_key
 
 
-@click.command()
+@click.command(epilog=examples(
+    "insertgen build mybrand/ --out output/",
+    "insertgen build --product LH-KT17 --locale de       # from inside the catalog",
+    "insertgen build mybrand/ --strict -q                # CI: warnings fail, errors shown",
+    "insertgen build mybrand/ --format json > build.json"))
 @CATALOG_ARG
 @click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), default="output",
               show_default=True, help="Output folder.")
@@ -22,23 +34,60 @@ from generator.findings import InsertgenError, Severity, sort_key
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Worker processes (default: number of cores).")
 @click.option("--strict", is_flag=True, help="Treat warnings as failures (exit 1).")
-@click.option("--quiet", "-q", is_flag=True, help="Print errors and the summary only.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="json: a summary of the build on standard output.")
 def build(catalog: Path, out: Path, products: tuple[str, ...], locales: tuple[str, ...],
-          jobs: int | None, strict: bool, quiet: bool) -> None:
+          jobs: int | None, strict: bool, fmt: str) -> None:
     """Build every product x document x locale of CATALOG into PDFs."""
     from generator.build import BuildOptions, run_build
 
+    say(f"building {catalog} into {out}")
     options = BuildOptions(catalog=catalog, out=out, products=products, locales=locales,
-                           jobs=jobs, strict=strict, quiet=quiet)
+                           jobs=jobs, strict=strict, quiet=quiet())
     try:
         result = run_build(options)
     except InsertgenError as error:
         fail(error)
-    sys.exit(result.exit_code)
+    if fmt == "json":
+        click.echo(json.dumps(build_summary(result, catalog, out), indent=2, ensure_ascii=False))
+    failed = [d for d in result.documents if d.status == "failed"]
+    if result.exit_code == 2:
+        reason = "the catalog has errors; the products with them were left out"
+    elif failed:
+        reason = f"{len(failed)} of {len(result.documents)} document(s) failed"
+    else:
+        reason = ""  # --strict and warnings only: the build has said so
+    if reason:
+        click.echo(f"exit {result.exit_code}: {reason}", err=True)
+    raise SystemExit(result.exit_code)
 
 
+def build_summary(result, catalog: Path, out: Path) -> dict:
+    """``build --format json``: what was built, where, and what was found."""
+    def counts(findings) -> dict[str, int]:
+        return {level.value: sum(f.severity is level for f in findings) for level in Severity}
 
-@click.command()
+    everything = [f for d in result.documents for f in d.findings] + result.findings
+    return {
+        "catalog": str(catalog),
+        "out": str(out),
+        "manifest": str(out / "manifest.json"),
+        "exit_code": result.exit_code,
+        "documents": len(result.documents),
+        "ok": sum(d.status == "ok" for d in result.documents),
+        "failed": sum(d.status == "failed" for d in result.documents),
+        "findings": counts(everything),
+        "files": [{"path": d.path, "status": d.status, "sku": d.sku, "document": d.document,
+                   "locales": d.locales, "pages": d.pages, "bytes": d.bytes,
+                   "findings": counts(d.findings)} for d in result.documents],
+        "catalog_findings": [f.to_dict() for f in sorted(result.findings, key=sort_key)],
+    }
+
+
+@click.command(epilog=examples(
+    "insertgen check mybrand/",
+    "insertgen check mybrand/ --format sarif > insertgen.sarif   # GitHub code scanning",
+    "insertgen check --strict --locale de                        # from inside the catalog"))
 @CATALOG_ARG
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif"]), default="text",
               show_default=True)
@@ -72,7 +121,7 @@ def check(catalog: Path, fmt: str, products: tuple[str, ...], locales: tuple[str
         removed = sum(f.action == "removed" for f in result.findings)
         click.echo(f"{catalog}: {result.documents} document(s) checked, {errors} error(s), "
                    f"{warnings} warning(s), {removed} sentence(s) the build removes", err=True)
-        if result.translations:
+        if result.translations and not quiet():
             totals = result.translations["totals"]
             done = sum(c["translated"] for c in totals.values())
             total = sum(c["total"] for c in totals.values())
@@ -80,4 +129,6 @@ def check(catalog: Path, fmt: str, products: tuple[str, ...], locales: tuple[str
             click.echo(f"translations: {done}/{total} current"
                        + "".join(f", {v} {n}" for n, v in left.items() if v)
                        + " (`insertgen i18n status` for the matrix and the fit)", err=True)
-    sys.exit(result.exit_code)
+    reason = counted(result.findings, strict)
+    exit_with(result.exit_code, f"the catalog cannot be loaded: {reason}" if result.exit_code == 2
+              else reason)

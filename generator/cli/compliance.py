@@ -8,13 +8,18 @@ from pathlib import Path
 
 import click
 
+from generator.cli.common import examples, exit_with
+
 
 @click.group()
 def compliance() -> None:
     """Review-solicitation compliance: vet any text with the rules the build uses."""
 
 
-@compliance.command("scan")
+@compliance.command("scan", epilog=examples(
+    "insertgen compliance scan --lang de draft.txt",
+    "echo 'Rate us 5 stars!' | insertgen compliance scan --lang en",
+    "insertgen compliance scan --lang ja --format jsonl drafts.txt"))
 @click.option("--lang", "language", required=True, metavar="LL",
               help="Language of the text: ar, de, en, es, fr, it, ja, ko, nl, pl, pt-BR, sv, tr, zh-Hans.")
 @click.option("--profile", type=click.Choice(["strict", "neutral-allowed"]), default="strict",
@@ -62,7 +67,11 @@ def compliance_scan(language: str, profile: str, fmt: str, strict: bool,
     if fmt == "text":
         click.echo(f"{flagged} of {total} line(s) ask for reviews; {found} sentence(s) removed; "
                    f"{suspected} suspect(s) kept for a person to look at", err=True)
-    sys.exit(1 if flagged or (strict and suspected) else 0)
+    code = 1 if flagged or (strict and suspected) else 0
+    if fmt == "jsonl":  # the text summary above says why; JSON lines on stdout need the line
+        exit_with(code, f"{flagged} of {total} line(s) ask for reviews" if flagged
+                  else f"--strict fails on {suspected} suspect(s)")
+    sys.exit(code)
 
 
 def _text_lines(files: tuple[Path, ...]):

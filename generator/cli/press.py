@@ -8,11 +8,14 @@ from pathlib import Path
 
 import click
 
-from generator.cli.common import PROFILE_NAMES, fail, print_findings
+from generator.cli.common import PROFILE_NAMES, counted, examples, exit_with, fail, print_findings
 from generator.findings import Finding, InsertgenError, Severity
 
 
-@click.command()
+@click.command(epilog=examples(
+    "insertgen preflight --catalog mybrand/          # every PDF of its build in output/",
+    "insertgen preflight supplier.pdf --safe-mm 4 --pages 2",
+    "insertgen preflight manual.pdf --page-multiple 4 --format json"))
 @click.argument("pdfs", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Check every PDF of this build output folder, as its layouts and profiles ask.")
@@ -66,10 +69,15 @@ def preflight(pdfs: tuple[Path, ...], out: Path | None, catalog: Path | None, pr
                    f"{clean} without findings; {format_counts(everything)}", err=True)
     errors = any(f.severity is Severity.ERROR for f in everything)
     warnings = any(f.severity is Severity.WARNING for f in everything)
-    sys.exit(1 if errors or (strict and warnings) else 0)
+    code = 1 if errors or (strict and warnings) else 0
+    if fmt == "json":  # the text summary above says why; JSON on stdout needs the line
+        exit_with(code, f"preflight: {counted(everything, strict)}")
+    sys.exit(code)
 
 
-@click.group()
+@click.group(epilog=examples(
+    "insertgen impose cards output/LH-KT17/LH-KT17_card-a6_de.pdf --sheet SRA3",
+    "insertgen impose booklet output/LH-KT17/LH-KT17_manual_de.pdf"))
 def impose() -> None:
     """Place built PDFs on press sheets: cards step and repeat, manuals as printer spreads."""
 
@@ -115,7 +123,7 @@ def impose_cards_command(pdfs: tuple[Path, ...], sheet: str, gutter_mm: float, m
         name = next((n for n in SHEETS if n.lower() == sheet.lower()), sheet)
         _report_imposition(source, target, result, f"{cards} card(s) up on {name}"
                            + (", backs turned" if not simplex else ""))
-    sys.exit(1 if failed else 0)
+    sys.exit(1 if failed else 0)  # each failure has said why
 
 
 @impose.command("booklet")
@@ -140,10 +148,11 @@ def impose_booklet_command(pdfs: tuple[Path, ...], rtl: bool | None, to: Path | 
         first = result.placements[0]
         order = "|".join(str(p.page) for p in first)
         _report_imposition(source, target, result, f"printer spreads, first {order}")
-    sys.exit(1 if failed else 0)
+    sys.exit(1 if failed else 0)  # each failure has said why
 
 
-@click.command()
+@click.command(epilog=examples("insertgen proof output/ --catalog mybrand/ --dpi 100",
+                               "insertgen proof output/ --to proofs/"))
 @click.argument("out", type=click.Path(file_okay=False, path_type=Path), default="output",
                required=False)
 @click.option("--to", "proofs", type=click.Path(file_okay=False, path_type=Path), default=None,

@@ -20,15 +20,24 @@ def test_init_scaffolds_a_valid_catalog(tmp_path):
     assert "expected an empty or new folder" in again.stderr
 
 
-def test_init_then_build_one_card(tmp_path):
+def test_init_then_build_one_card_with_a_json_summary(tmp_path):
     target = tmp_path / "brand"
     assert run_cli("init", target).returncode == 0
     out = tmp_path / "out"
-    result = run_cli("build", target, "--out", out, "--locale", "de", "--quiet")
+    result = run_cli("build", target, "--out", out, "--locale", "de", "--quiet", "--format", "json")
     assert result.returncode == 0, result.stderr
     manifest = json.loads((out / "manifest.json").read_text())
     assert [d["path"] for d in manifest["documents"]] == ["EX-001/EX-001_card-a6_de.pdf"]
     assert (out / "EX-001/EX-001_card-a6_de.pdf").stat().st_size > 10_000
+    summary = json.loads(result.stdout)
+    assert {k: summary[k] for k in ("documents", "ok", "failed", "exit_code")} == {
+        "documents": 1, "ok": 1, "failed": 0, "exit_code": 0}
+    assert summary["manifest"] == str(out / "manifest.json")
+    [entry] = summary["files"]
+    assert entry["path"] == "EX-001/EX-001_card-a6_de.pdf" and entry["status"] == "ok"
+    assert entry["pages"] == 2 and entry["locales"] == ["de"]
+    assert entry["bytes"] == (out / entry["path"]).stat().st_size
+    assert entry["findings"] == {"error": 0, "warning": 0, "info": 0}, "the German PO file is complete"
 
 
 def test_doctor_reports_each_locale():
