@@ -34,4 +34,18 @@ for command in (catalog.init, build.build, catalog.validate, catalog.schema, cat
                 build.check, press.preflight, press.impose, press.proof, compliance.compliance,
                 i18n.i18n):
     main.add_command(command)
+
+#: Examples for the translators' commands, unless their own --help has some.
+I18N_EXAMPLES = {
+    "extract": ["insertgen i18n extract mybrand/", "insertgen i18n extract .   # insertgen's layouts"],
+    "update": ["insertgen i18n update mybrand/", "insertgen i18n update --locale de   # inside the catalog"],
+    "status": ["insertgen i18n status mybrand/",
+               "insertgen i18n status mybrand/ --format html > status.html"],
+    "export": ["insertgen i18n export mybrand/ --format xliff2 --locale de --output de.xlf"],
+    "import": ["insertgen i18n import mybrand/ de.xlf"],
+    "compile": ["insertgen i18n compile mybrand/ --out build/mo"],
+}
+for name, lines in I18N_EXAMPLES.items():
+    if name in i18n.i18n.commands and not i18n.i18n.commands[name].epilog:
+        i18n.i18n.commands[name].epilog = examples(*lines)
 add_verbosity_options(main)

@@ -24,8 +24,11 @@ def test_version(flag):
     assert result.stdout == f"insertgen, version {__version__}\n"
 
 
-@pytest.mark.parametrize("command", [[], ["build"], ["check"], ["validate"], ["init"], ["schema"],
-                                     ["preflight"], ["proof"], ["doctor"]])
+@pytest.mark.parametrize("command", [
+    [], ["build"], ["check"], ["validate"], ["init"], ["schema"], ["preflight"], ["proof"],
+    ["doctor"], ["impose"], ["compliance", "scan"], ["i18n", "update"], ["i18n", "status"],
+    ["i18n", "export"], ["i18n", "import"], ["i18n", "compile"], ["i18n", "extract"]],
+    ids=lambda c: " ".join(c) or "insertgen")
 def test_help_has_examples(command):
     result = CliRunner().invoke(main, [*command, "--help"], prog_name="insertgen")
     assert result.exit_code == 0
@@ -66,6 +69,18 @@ def test_strict_quiet_check_says_why_it_fails(sample):
     assert result.returncode == 1
     assert result.stdout == ""
     assert result.stderr.splitlines()[-1] == "exit 1: --strict fails on 3 warning(s)"
+
+
+def test_strict_quiet_build_says_why_it_fails(tmp_path):
+    """French is not translated in a new catalog: the card falls back to English (warnings),
+    which --strict fails, and -q still says so."""
+    target = tmp_path / "shop"
+    assert run_cli("init", target, "-q").returncode == 0
+    result = run_cli("build", target, "--out", tmp_path / "out", "--locale", "fr", "--strict", "-q")
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr.splitlines()[-1] == (
+        "exit 1: --strict fails on warnings (run without -q to see them)")
 
 
 def test_machine_output_keeps_stdout_clean_and_says_why_on_stderr():
