@@ -42,6 +42,7 @@ from generator.manifest import DocumentRecord, ManifestWriter, previous_entries
 from generator.paths import BUILTIN_LAYOUTS
 from generator.press.preflight import Expectations, expectations, preflight
 from generator.press.readback import ReadBack, pdf_text
+from generator.render.artwork import ArtworkSettings, library
 from generator.render.fit import fit_findings
 from generator.render.glyphs import check_glyphs
 from generator.render.html import build_context, environment, render_css, render_html
@@ -130,9 +131,15 @@ def run_build(options: BuildOptions) -> BuildResult:
             else:
                 yield job
 
-    # The workers fork with the rule packs of every planned locale already compiled.
+    # The workers fork with the rule packs of every planned locale already compiled, and the
+    # catalog's pictures already converted to the output intent's CMYK.
     for locale in sorted({locale for p in plans for locale in p.locales}):
         checker(locale)
+    converted = _convert_artwork(catalog, plans)
+    if converted and not options.quiet:
+        count, seconds = converted
+        click.echo(f"artwork: {count} picture{'s' * (count != 1)} converted to the output "
+                   f"intent's CMYK in {seconds:.2f} s", err=True)
     report.start(len(plans))
     for result in render_all(jobs(), options.jobs, len(plans)):
         while failed_early:
@@ -317,6 +324,7 @@ def prepare(catalog: LoadedCatalog, planned: Planned, out: Path) -> Job | None:
                                                  sku=planned.loaded.product.sku))
         return None
     intent_css, intent_file = output_intent_css(catalog, planned.profile)
+    artwork = ArtworkSettings(str(root), intent_file, catalog.brand.colour_conversion)
     allowed = [str(root), str(BUILTIN_LAYOUTS)]
     if intent_file:
         allowed.append(intent_file)
@@ -334,6 +342,7 @@ def prepare(catalog: LoadedCatalog, planned: Planned, out: Path) -> Job | None:
         max_lines=tuple(planned.layout.spec.max_lines.items()),
         page_multiple=planned.layout.spec.page_multiple,
         notes_html=notes,
+        artwork=artwork,
     )
     gate = document_gate(catalog, planned.loaded, planned.marketplace, sections, url)
     return Job(render, out_path=str((out / planned.path).resolve()), gate=gate,
@@ -361,7 +370,8 @@ def _render(job: Job) -> RenderResult:
             result.problems += gate_problems(pdf_text(read), job.gate)
         if job.preflight is not None and not result.failed:
             expect = dataclasses.replace(job.preflight, qr_module_mm=result.qr_module_mm,
-                                         image_names=result.images)
+                                         image_names=result.images,
+                                         artwork_text=result.artwork_text)
             result.findings = preflight(pdf, expect, source=job.key, read=read)
     if result.overflow or result.too_many_lines or result.failed or \
             any(f.severity == "error" for f in result.findings):
@@ -431,6 +441,42 @@ def _quarantine(out: Path, previous: dict[str, dict], catalog: LoadedCatalog,
     return previous
 
 
+def _convert_artwork(catalog: LoadedCatalog, plans: list[Planned]) -> tuple[int, float] | None:
+    """Convert the pictures the catalog names (logo, product and manual pictures) once, in
+    this process, before the workers fork: ``(pictures converted, seconds)``, or ``None`` when
+    none was."""
+    if not any(p.profile.cmyk for p in plans):
+        return None
+    try:
+        _, icc = output_intent_css(catalog, next(p.profile for p in plans if p.profile.cmyk))
+    except InsertgenError:
+        return None  # preparing the documents reports it
+    root = catalog.root.resolve()
+    names = [catalog.brand.logo] if catalog.brand.logo else []
+    for loaded in {id(p.loaded): p.loaded for p in plans}.values():
+        names += _picture_names(loaded.product.model_dump())
+    paths = []
+    for name in dict.fromkeys(str(n) for n in names):
+        path = (root / name).resolve()
+        if path.is_relative_to(root):  # a path leading out is refused when rendering
+            paths.append(path)
+    artwork = library(ArtworkSettings(str(root), icc, catalog.brand.colour_conversion))
+    count = sum(art.data is not None for art in artwork.warm(paths))
+    return (count, artwork.seconds) if count else None
+
+
+def _picture_names(value) -> list[str]:
+    """Every string in a product's data that names a picture file."""
+    if isinstance(value, dict):
+        return [n for v in value.values() for n in _picture_names(v)]
+    if isinstance(value, list | tuple):
+        return [n for v in value for n in _picture_names(v)]
+    if isinstance(value, str | Path) and str(value).lower().endswith(
+            (".svg", ".png", ".jpg", ".jpeg")):
+        return [str(value)]
+    return []
+
+
 def planned_record(planned: Planned) -> DocumentRecord:
     """The manifest entry of a planned document (failed already when a check failed it)."""
     spec, profile = planned.layout.spec, planned.profile
@@ -458,6 +504,7 @@ def complete(record: DocumentRecord, result: RenderResult, fit: list[Finding] = 
                                        locale=locale, document=record.path if gate else None,
                                        marketplace=marketplace if gate else None))
     record.findings += [dataclasses.replace(f, sku=record.sku, locale=locale) for f in result.findings]
+    record.findings += [dataclasses.replace(f, sku=record.sku, locale=locale) for f in result.artwork]
     record.pages = result.pages
     record.status = "ok" if result.ok else "failed"
     record.sha256 = result.sha256

@@ -63,3 +63,49 @@ def pdf_text(path) -> str:
 
 def document(manifest: dict, path: str) -> dict:
     return next(d for d in manifest["documents"] if d["path"] == path)
+
+
+# --- a new catalog's artwork, as people draw it: RGB -------------------------------------------
+
+RGB_LOGO = """<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 60 16">
+  <style>.mark { fill: #0060b0 }</style>
+  <rect class="mark" x="0" y="0" width="16" height="16" rx="3"/>
+  <path id="letter" d="M22 3h14v3h-5v9h-4V6h-5z" style="fill: rgb(26, 26, 26)"/>
+  <circle cx="50" cy="8" r="4" fill="orange" stroke="#fff"/>
+</svg>
+"""
+#: The clock's picture: hex colours, no fill on the text, and text too small to print.
+RGB_DIAL = """<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 200 200" width="200" height="200">
+  <circle cx="100" cy="100" r="90" fill="#f4f4f4" stroke="#333"/>
+  <text id="maker" x="100" y="150" font-size="5" text-anchor="middle">TICK</text>
+</svg>
+"""
+
+
+def rgb_artwork(catalog: Path) -> Path:
+    """Give ``catalog`` hex-colour SVGs (logo; a clock picture with tiny text) and an RGB PNG
+    (the fan's picture), as a new catalog would have."""
+    from PIL import Image, ImageDraw
+
+    images = catalog / "images"
+    (images / "logo.svg").write_text(RGB_LOGO)
+    (images / "dial.svg").write_text(RGB_DIAL)
+    photo = Image.new("RGB", (900, 900), "#ffffff")
+    ImageDraw.Draw(photo).ellipse((100, 100, 800, 800), fill="#2a7de1")
+    photo.save(images / "photo.png")
+    for product, picture in (("fan.yaml", "photo.png"), ("clock.yaml", "dial.svg")):
+        path = catalog / "products" / product
+        path.write_text(path.read_text().replace(
+            "documents:", f"images:\n  - {{file: images/{picture}, alt: The product}}\ndocuments:", 1))
+    return catalog
+
+
+@pytest.fixture(scope="session")
+def rgb_built(tmp_path_factory):
+    """One build of the sample catalog with RGB artwork: (catalog, out, manifest, process)."""
+    catalog = tmp_path_factory.mktemp("rgb") / "sample"
+    shutil.copytree(FIXTURES / "sample", catalog)
+    rgb_artwork(catalog)
+    out = tmp_path_factory.mktemp("rgb-out")
+    result = run_cli("build", catalog, "--out", out, "--jobs", "2")
+    return catalog, out, manifest(out), result

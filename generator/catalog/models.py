@@ -289,6 +289,11 @@ class Brand(Strict):
         description="CMYK ICC profile from your printer (inside the catalog). Defaults to the "
         "system's Ghostscript default_cmyk.icc.",
     )
+    colour_conversion: bool = Field(
+        True,
+        description="Convert RGB artwork (SVG colours, PNG and JPEG pictures) to the output "
+        "intent's CMYK when building a CMYK profile. false: RGB artwork is an error instead.",
+    )
     compliance_profile: Literal["strict", "neutral-allowed"] = Field(
         "strict", description="Review-wording policy: strict (default) or neutral-allowed."
     )

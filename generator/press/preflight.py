@@ -63,6 +63,9 @@ class Expectations:
     #: ``(width px, height px, name)`` of the pictures the layout placed, so a finding names
     #: the file rather than the PDF's internal image name (build time).
     image_names: tuple[tuple[int, int, str], ...] = ()
+    #: ``(page, size in pt, where)`` of the text SVG pictures draw, so a text-size finding
+    #: names the picture and its element (build time).
+    artwork_text: tuple[tuple[int, float, str], ...] = ()
     #: Find QR codes by rendering the pages (``insertgen preflight``; the build knows its own).
     detect_qr: bool = False
     #: Run qpdf's full syntax check (every stream decoded). The build skips it for the files
@@ -326,9 +329,15 @@ class _Painting:
         self.run(page.obj, page.obj.get("/Resources"), _State(), depth=0)
         if self.smallest is not None and self.smallest < self.expect.min_text_pt - 0.01:
             size = self.smallest
+            small = sorted((pt, where) for page, pt, where in self.expect.artwork_text
+                           if page == self.number and pt < self.expect.min_text_pt - 0.01)
+            inside = "; ".join(f"{where} at {pt:.1f} pt" for pt, where in small)
             self.report.error("preflight.text-size", self.number,
                               f"expected text of at least {self.expect.min_text_pt:g} pt, got "
-                              f"{size:.1f} pt", text_pt=round(size, 2))
+                              f"{size:.1f} pt" + (f", in artwork: {inside} (make the text larger "
+                                                  "in the picture or place it larger)" if inside else ""),
+                              key="text-size", text_pt=round(size, 2),
+                              **({"artwork": [where for _, where in small]} if small else {}))
 
     def run(self, stream, resources, state: _State, depth: int) -> None:
         if depth > 8:

@@ -5,7 +5,9 @@ stylesheets. A WeasyPrint *finisher* completes the file: crop marks in registrat
 outside the bleed (on a larger MediaBox), and a document ID derived from the input so the same
 input gives byte-identical PDFs. The laid-out document is measured here too (the fit of every
 text field, the QR module size and the pictures placed), since only this stage sees its boxes.
-The bytes go back to the orchestrator, which gates, preflights and writes them.
+Pictures are read through :mod:`generator.render.artwork`, so RGB artwork is drawn in the
+output intent's CMYK (or reported, with its file and element). The bytes go back to the
+orchestrator, which gates, preflights and writes them.
 """
 
 from __future__ import annotations
@@ -25,9 +27,18 @@ from weasyprint import CSS, HTML
 from weasyprint.formatting_structure.boxes import LineBox
 from weasyprint.logger import LOGGER as WEASYPRINT_LOGGER
 from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import URLFetcher
+from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from generator.catalog.layouts import MARK_LENGTH_MM, MARK_OFFSET_MM, PT_PER_MM
+from generator.findings import Finding
+from generator.render.artwork import (
+    PICTURE_SUFFIXES,
+    Artwork,
+    ArtworkLibrary,
+    ArtworkSettings,
+    library,
+    placed_texts,
+)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -58,6 +69,9 @@ class RenderJob:
     #: ... with pages of this HTML (at least ``page_multiple - 1`` notes pages), put before
     #: the last page (the back cover).
     notes_html: str | None = None
+    #: How pictures are brought to the output intent's CMYK (``None``: drawn as they are,
+    #: and SVG text is not named in findings).
+    artwork: ArtworkSettings | None = None
 
 
 @dataclasses.dataclass
@@ -83,6 +97,10 @@ class RenderResult:
     qr_module_mm: float | None = None
     #: Pictures placed: ``(width px, height px, file relative to the catalog)``.
     images: tuple[tuple[int, int, str], ...] = ()
+    #: What the pictures drawn say about themselves (conversions, RGB refused), by file.
+    artwork: list[Finding] = dataclasses.field(default_factory=list)
+    #: Text drawn by SVG pictures: ``(page, size in pt, file:line element)``.
+    artwork_text: tuple[tuple[int, float, str], ...] = ()
 
     @property
     def fits(self) -> bool:
@@ -91,7 +109,8 @@ class RenderResult:
     @property
     def failed(self) -> bool:
         """Whether a problem found so far fails the document."""
-        return any(severity == "error" for _, severity, _ in self.problems)
+        return any(severity == "error" for _, severity, _ in self.problems) or \
+            any(f.severity == "error" for f in self.artwork)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -121,12 +140,16 @@ def line_limit(field: str, max_lines: tuple[tuple[str, int], ...]) -> int | None
 
 
 class ConfinedFetcher(URLFetcher):
-    """Serves ``data:`` URLs and files under the allowed folders; refuses everything else."""
+    """Serves ``data:`` URLs and files under the allowed folders; refuses everything else.
+    With an artwork library, pictures are served as the library converted them."""
 
-    def __init__(self, allowed: tuple[str, ...]):
+    def __init__(self, allowed: tuple[str, ...], artwork: ArtworkLibrary | None = None):
         super().__init__(allowed_protocols={"file", "data"}, allow_redirects=False)
         self.allowed = [Path(p).resolve() for p in allowed]
         self.refused: list[str] = []
+        self.artwork = artwork
+        #: The pictures served, by file name.
+        self.served: dict[str, Artwork] = {}
 
     def fetch(self, url, headers=None):
         parts = urlsplit(url)
@@ -135,11 +158,23 @@ class ConfinedFetcher(URLFetcher):
         if parts.scheme == "file":
             path = Path(unquote(parts.path)).resolve()
             if any(path == root or path.is_relative_to(root) for root in self.allowed):
+                if self.artwork is not None and path.suffix.lower() in PICTURE_SUFFIXES \
+                        and path.is_file():
+                    return self._picture(path, url, headers)
                 return super().fetch(url, headers)
             self.refused.append(f"{path} is outside the catalog and the built-in layouts")
         else:
             self.refused.append(f"{url} is a network address")
         raise ValueError(f"insertgen refuses to read {url}")
+
+    def _picture(self, path: Path, url: str, headers):
+        art = self.artwork.get(path)
+        self.served.setdefault(art.name, art)
+        if art.data is None:
+            return super().fetch(url, headers)
+        # Not a file: URL, so WeasyPrint keeps these bytes rather than reading the file again.
+        return URLFetcherResponse(f"insertgen-artwork:{art.name}", art.data,
+                                  {"Content-Type": art.media_type})
 
 
 class _Collect(logging.Handler):
@@ -201,7 +236,7 @@ class Renderer:
     def _render(self, job: RenderJob) -> RenderResult:
         result = RenderResult(job.key, ok=False)
         self._log.records.clear()
-        fetcher = ConfinedFetcher(job.allowed)
+        fetcher = ConfinedFetcher(job.allowed, library(job.artwork) if job.artwork else None)
         try:
             stylesheet, profiles = self._stylesheet(job, fetcher)
             # The variant is given to render() too: it decides the document's output intent.
@@ -240,6 +275,7 @@ class Renderer:
             result.problems.append(("render.error", "error",
                                     f"rendering failed: {type(error).__name__}: {error}"))
             return result
+        result.artwork = [f for art in fetcher.served.values() for f in art.findings]
         for reason in dict.fromkeys(fetcher.refused):
             result.problems.append(("render.resource-refused", "error",
                                     f"refused to read a resource: {reason}"))
@@ -265,7 +301,11 @@ class Renderer:
                 f"expected a page count that is a multiple of {job.page_multiple}, got "
                 f"{result.pages}: the layout needs a notes page template"))
         if job.placed:
-            result.qr_module_mm, result.images = _placed(document, job.base_dir)
+            result.qr_module_mm, result.images, pictures = _placed(document, job.base_dir)
+            result.artwork_text = tuple(
+                (page, size, where) for page, name, width, height in pictures
+                if (art := fetcher.served.get(name)) is not None
+                for size, where in placed_texts(art, width, height))
         result.pdf = pdf
         return result
 
@@ -309,26 +349,28 @@ def measure_fit(document) -> tuple[list[tuple[str, float]], list[FieldFit]]:
     return [(name, mm) for (_, name), mm in overflow.items()], fields
 
 
-def _placed(document, base_dir: str) -> tuple[float | None, tuple[tuple[int, int, str], ...]]:
+def _placed(document, base_dir: str):
     """What preflight cannot read back from the PDF: the smallest QR module as laid out, in
     millimetres (the ``svg.qr`` box width over the modules of its view box, quiet zone
-    included; ``None`` without a QR code), and the pictures placed, as ``(width px, height px,
-    file relative to the catalog)``."""
-    smallest, images = None, []
+    included; ``None`` without a QR code), the raster pictures placed, as ``(width px, height
+    px, file relative to the catalog)``, and every picture placed, as ``(page, file, box width,
+    box height)`` in CSS px."""
+    smallest, images, pictures = None, [], []
     base = Path(base_dir).resolve()
-    for page in document.pages:
+    for number, page in enumerate(document.pages, 1):
         for box in _descendants(page._page_box):
             element = getattr(box, "element", None)
             if element is None or box.element_tag is None:
                 continue
             picture = getattr(box, "replacement", None)
             url = urlsplit(element.get("src") or "")
-            if picture is not None and hasattr(picture, "width") and url.scheme in ("", "file") \
-                    and url.path:
+            if picture is not None and url.scheme in ("", "file") and url.path:
                 source = unquote(url.path)
-                path = Path(source) if Path(source).is_absolute() else base / source
-                name = path.relative_to(base).as_posix() if path.is_relative_to(base) else source
-                images.append((int(picture.width), int(picture.height), name))
+                path = (Path(source) if Path(source).is_absolute() else base / source).resolve()
+                name = path.relative_to(base).as_posix() if path.is_relative_to(base) else str(path)
+                pictures.append((number, name, box.width, box.height))
+                if hasattr(picture, "width"):
+                    images.append((int(picture.width), int(picture.height), name))
             if not box.element_tag.endswith("svg") or "qr" not in (element.get("class") or "").split():
                 continue
             try:
@@ -338,7 +380,7 @@ def _placed(document, base_dir: str) -> tuple[float | None, tuple[tuple[int, int
             if modules > 0 and box.width:
                 size = box.width * MM_PER_PX / modules
                 smallest = size if smallest is None else min(smallest, size)
-    return smallest, tuple(images)
+    return smallest, tuple(images), tuple(pictures)
 
 
 def _fields(side, name: str) -> list[FieldFit]:

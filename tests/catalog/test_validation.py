@@ -16,7 +16,8 @@ def test_broken_brand_reports_every_problem(tmp_path):
     assert result.stderr.splitlines() == [
         "brand.yaml:1:1: colors: expected a value (this field is required), got nothing",
         "brand.yaml:2:1: colours: expected one of the keys name, logo, colors, source_locale, "
-        "locales, marketplaces, manufacturer, profile, output_intent, compliance_profile, domains, allow, "
+        "locales, marketplaces, manufacturer, profile, output_intent, colour_conversion, "
+        "compliance_profile, domains, allow, "
         "responsible_persons, fallbacks, stale_translations, "
         "got unknown key 'colours' (did you mean 'colors'?)",
         'brand.yaml:11:12: marketplaces.amazon-de.support.url: expected an https:// URL, got '
