@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import json
 import multiprocessing
 import os
 import sys
@@ -40,6 +41,7 @@ from generator.i18n.status import translation_status
 from generator.i18n.translations import Text
 from generator.manifest import DocumentRecord, ManifestWriter, previous_entries
 from generator.paths import BUILTIN_LAYOUTS
+from generator.press.failed import mark_failed
 from generator.press.preflight import Expectations, expectations, preflight
 from generator.press.readback import ReadBack, pdf_text
 from generator.render.artwork import ArtworkSettings, library
@@ -112,6 +114,7 @@ def run_build(options: BuildOptions) -> BuildResult:
     def finished(record: DocumentRecord) -> None:
         if record.status == "failed":
             _move_stale(out, record)
+        _keep_failed(out, record)
         report.done(record)
         try:
             writer.update(record)
@@ -281,6 +284,8 @@ class Job:
     gate: Gate | None = None
     #: What the print shop expects of the file (``None`` skips preflight).
     preflight: Expectations | None = None
+    #: Where a failed document's marked copy goes (``None``: no copy is kept).
+    failed_path: str | None = None
 
     @property
     def key(self) -> str:
@@ -346,7 +351,8 @@ def prepare(catalog: LoadedCatalog, planned: Planned, out: Path) -> Job | None:
     )
     gate = document_gate(catalog, planned.loaded, planned.marketplace, sections, url)
     return Job(render, out_path=str((out / planned.path).resolve()), gate=gate,
-               preflight=expectations(planned.layout, planned.profile, check_syntax=False))
+               preflight=expectations(planned.layout, planned.profile, check_syntax=False),
+               failed_path=str((out / failed_copy_path(planned.path)).resolve()))
 
 
 # --- workers ----------------------------------------------------------------------------
@@ -375,6 +381,7 @@ def _render(job: Job) -> RenderResult:
             result.findings = preflight(pdf, expect, source=job.key, read=read)
     if result.overflow or result.too_many_lines or result.failed or \
             any(f.severity == "error" for f in result.findings):
+        _write_failed_copy(job, result, pdf)
         return result
     try:
         write_atomically(Path(job.out_path), pdf)
@@ -386,6 +393,49 @@ def _render(job: Job) -> RenderResult:
     result.sha256 = hashlib.sha256(pdf).hexdigest()
     result.size = len(pdf)
     return result
+
+
+FAILED = "_failed"
+
+
+def failed_copy_path(path: str) -> str:
+    """Where the marked copy of the failed document ``path`` goes, relative to the output."""
+    return f"{FAILED}/{path}"
+
+
+def _write_failed_copy(job: Job, result: RenderResult, pdf: bytes) -> None:
+    """In a worker: keep the failed PDF under ``OUT/_failed/``, marked on every page."""
+    if job.failed_path is None:
+        return
+    target = Path(job.failed_path)
+    try:
+        write_atomically(target, mark_failed(
+            pdf, f"findings in {target.with_suffix('.json').name}"))
+    except Exception as error:  # noqa: BLE001 - the copy is a courtesy; the document failed anyway
+        result.problems.append(("build.failed-copy", "warning",
+                                f"cannot keep a copy of the failed document in {target}: "
+                                f"{getattr(error, 'strerror', None) or error}"))
+        return
+    result.failed_copy = failed_copy_path(job.key)
+
+
+def _keep_failed(out: Path, record: DocumentRecord) -> None:
+    """The findings of a failed document beside its marked copy (``OUT/_failed/….json``); a
+    document built ok, or failed before it was rendered, leaves no copy from an earlier build."""
+    copy = out / failed_copy_path(record.path)
+    sidecar = copy.with_suffix(".json")
+    if record.status == "failed" and record.failed_copy:
+        try:
+            text = json.dumps(record.to_dict(), indent=2, ensure_ascii=False) + "\n"
+            write_atomically(sidecar, text.encode("utf-8"))
+        except OSError:
+            pass  # the manifest lists the same findings
+        return
+    for stale in (copy, sidecar):
+        try:
+            stale.unlink(missing_ok=True)
+        except OSError:
+            pass
 
 
 def render_all(jobs: Iterable[Job], workers: int | None, count: int):
@@ -509,6 +559,7 @@ def complete(record: DocumentRecord, result: RenderResult, fit: list[Finding] = 
     record.status = "ok" if result.ok else "failed"
     record.sha256 = result.sha256
     record.bytes = result.size
+    record.failed_copy = result.failed_copy
 
 
 def measure_overflow(catalog: LoadedCatalog, jobs: int | None) -> dict[tuple[str, str], int]:
@@ -576,7 +627,8 @@ class _Reporter:
         if self.bar is not None:
             self.bar.update(1)
         elif not self.quiet or record.status == "failed":
-            extra = f" ({record.pages} pages)" if record.status == "ok" else ""
+            extra = f" ({record.pages} pages)" if record.status == "ok" else \
+                f" (marked copy: {record.failed_copy})" if record.failed_copy else ""
             self._echo(f"[{self.count}/{self.total}] {record.status:6} {record.path}{extra}")
 
     def close(self) -> None:

@@ -38,9 +38,11 @@ class DocumentRecord:
     pages: int = 0
     sha256: str | None = None
     bytes: int = 0
+    #: A failed document's marked copy (``_failed/…``), kept for inspection, never for print.
+    failed_copy: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data = {
             "sku": self.sku,
             "document": self.document,
             "layout": self.layout,
@@ -56,21 +58,31 @@ class DocumentRecord:
             "status": self.status,
             "findings": [f.to_dict() for f in sorted(self.findings, key=sort_key)],
         }
+        if self.failed_copy:
+            data["failed_copy"] = self.failed_copy
+        return data
 
 
 def previous_entries(out: Path) -> dict[str, dict]:
-    """The entries of an earlier build whose file is still on disk, by path."""
+    """The entries of an earlier build whose file (or, for a failed document, its marked
+    copy) is still on disk, by path."""
     path = out / MANIFEST
     entries: dict[str, dict] = {}
     if path.is_file():
         try:
             for entry in json.loads(path.read_text(encoding="utf-8")).get("documents", []):
-                if isinstance(entry, dict) and isinstance(entry.get("path"), str) and \
-                        (out / entry["path"]).is_file():
+                if isinstance(entry, dict) and isinstance(entry.get("path"), str) and (
+                        (out / entry["path"]).is_file() or _failed_copy_kept(out, entry)):
                     entries[entry["path"]] = entry
         except (ValueError, OSError):
             entries = {}
     return entries
+
+
+def _failed_copy_kept(out: Path, entry: dict) -> bool:
+    copy = entry.get("failed_copy")
+    return (entry.get("status") == "failed" and isinstance(copy, str)
+            and copy.startswith("_failed/") and ".." not in copy.split("/") and (out / copy).is_file())
 
 
 class ManifestWriter:

@@ -101,6 +101,8 @@ class RenderResult:
     artwork: list[Finding] = dataclasses.field(default_factory=list)
     #: Text drawn by SVG pictures: ``(page, size in pt, file:line element)``.
     artwork_text: tuple[tuple[int, float, str], ...] = ()
+    #: Where the marked copy of a failed document was kept, relative to the output folder.
+    failed_copy: str | None = None
 
     @property
     def fits(self) -> bool:
