@@ -29,20 +29,28 @@ import base64
 import dataclasses
 import hashlib
 import io
-import math
 import re
 import time
 from pathlib import Path
-from xml.etree import ElementTree
 from xml.parsers import expat
 
-import cssselect2
-import tinycss2
 from PIL import Image, ImageOps, UnidentifiedImageError
 from tinycss2.color5 import parse_color
 
 from generator.findings import Finding, Severity
 from generator.render.colour import ColourConverter, css_cmyk, jpeg
+from generator.render.svgtree import (
+    TEXT_TAGS,
+    SvgElement,
+    SvgText,
+    inherits,
+    is_number,
+    name_end,
+    own_property,
+    parse,
+    texts,
+    user_size,
+)
 
 #: Files treated as pictures (anything else a layout reads is served as it is).
 PICTURE_SUFFIXES = (".svg", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".tif", ".tiff", ".bmp")
@@ -62,15 +70,6 @@ class ArtworkSettings:
     root: str
     icc: str | None
     convert: bool = True
-
-
-@dataclasses.dataclass(frozen=True)
-class SvgText:
-    """Text an SVG draws: where, and its size in the SVG's own units (transforms applied)."""
-
-    line: int
-    element: str
-    size: float
 
 
 @dataclasses.dataclass(frozen=True)
@@ -207,25 +206,6 @@ def _picture(lib: ArtworkLibrary, name: str, data: bytes, element: str | None = 
 # --- SVG --------------------------------------------------------------------------------------
 
 
-@dataclasses.dataclass
-class _Element:
-    tag: str
-    attrs: dict[str, str]
-    start: int
-    line: int
-    parent: _Element | None
-    node: ElementTree.Element
-    #: Where the start tag ends and where the content ends (byte offsets).
-    tag_end: int = 0
-    content_end: int = 0
-
-    def label(self) -> str:
-        for key in ("id", "class"):
-            if self.attrs.get(key):
-                return f'<{self.tag} {key}="{self.attrs[key][:40]}">'
-        return f"<{self.tag}>"
-
-
 _ATTRIBUTE = re.compile(rb"""(?<=\s)([A-Za-z_:][-\w:.]*)(\s*=\s*)("[^"]*"|'[^']*')""")
 _COMMENT = re.compile(rb"/\*.*?\*/", re.S)
 _DECLARATION = re.compile(rb"(?<![-\w])(" + b"|".join(p.encode() for p in COLOUR_PROPERTIES)
@@ -234,8 +214,7 @@ _TOKEN = re.compile(rb"url\([^)]*\)|#[0-9A-Za-z]+|[A-Za-z][-\w]*\([^()]*\)|[A-Za
 _KEYWORDS = {"none", "inherit", "initial", "unset", "currentcolor", "context-fill",
              "context-stroke", "transparent"}
 _DATA_IMAGE = re.compile(rb"data:image/[-\w.+]+;base64,([A-Za-z0-9+/=\s]+)")
-_SHAPES = {"rect", "circle", "ellipse", "path", "polygon", "polyline", "text", "tspan", "textPath"}
-_TEXT = ("text", "tspan", "textPath")
+_SHAPES = {"rect", "circle", "ellipse", "path", "polygon", "polyline", *TEXT_TAGS}
 
 
 class _Svg:
@@ -251,44 +230,11 @@ class _Svg:
 
     # parsing ---------------------------------------------------------------------------------
 
-    def parse(self) -> list[_Element]:
-        parser = expat.ParserCreate()
-        elements: list[_Element] = []
-        stack: list[_Element] = []
-
-        def start(tag, attrs):
-            local = tag.rsplit(":", 1)[-1]
-            parent = stack[-1] if stack else None
-            node = (ElementTree.SubElement(parent.node, local, attrs) if parent
-                    else ElementTree.Element(local, attrs))
-            element = _Element(local, attrs, parser.CurrentByteIndex, parser.CurrentLineNumber,
-                               parent, node)
-            element.tag_end = _tag_end(self.data, element.start)
-            elements.append(element)
-            stack.append(element)
-
-        def end(tag):
-            element = stack.pop()
-            element.content_end = max(parser.CurrentByteIndex, element.tag_end)
-
-        def text(value):
-            if stack:
-                node = stack[-1].node
-                if len(node):
-                    node[-1].tail = (node[-1].tail or "") + value
-                else:
-                    node.text = (node.text or "") + value
-
-        parser.StartElementHandler, parser.EndElementHandler = start, end
-        parser.CharacterDataHandler = text
-        parser.Parse(self.data, True)
-        return elements
-
     # the run -----------------------------------------------------------------------------------
 
     def run(self) -> Artwork:
         try:
-            elements = self.parse()
+            elements = parse(self.data)
         except expat.ExpatError as error:
             return Artwork(self.name, findings=(_finding(
                 "artwork.unreadable", self.name, error.lineno, None,
@@ -319,7 +265,7 @@ class _Svg:
         root = elements[0]
         data = self.apply() if self.edits else None
         return Artwork(self.name, data, "image/svg+xml" if data else None, tuple(findings),
-                       tuple(_texts(elements, sheets, self.data)), _user_size(root.attrs))
+                       tuple(texts(elements, sheets, self.data)), user_size(root.attrs))
 
     def apply(self) -> bytes:
         out, last = [], 0
@@ -345,7 +291,7 @@ class _Svg:
 
     # where colours are -------------------------------------------------------------------------
 
-    def tag(self, element: _Element) -> None:
+    def tag(self, element: SvgElement) -> None:
         """The colour attributes, the style attribute and data: pictures of one start tag."""
         for match in _ATTRIBUTE.finditer(self.data, element.start, element.tag_end):
             attribute = match.group(1).decode("ascii", "replace")
@@ -357,7 +303,7 @@ class _Svg:
             elif attribute.endswith("href") and element.tag in ("image", "feImage"):
                 self.data_picture(start, end, element)
 
-    def css(self, start: int, end: int, element: _Element, rule: bool = False) -> None:
+    def css(self, start: int, end: int, element: SvgElement, rule: bool = False) -> None:
         """Colour declarations between ``start`` and ``end`` (a style attribute or sheet)."""
         text = _COMMENT.sub(lambda m: b" " * len(m.group()), self.data[start:end])
         for match in _DECLARATION.finditer(text):
@@ -402,7 +348,7 @@ class _Svg:
         rgb = tuple(round(v * 255) for v in (red, green, blue))
         return css_cmyk(self.lib.converter.cmyk(rgb), colour.alpha)
 
-    def flatten(self, start: int, end: int, prop: str, where: str, gradient: _Element) -> None:
+    def flatten(self, start: int, end: int, prop: str, where: str, gradient: SvgElement) -> None:
         """A gradient paint: its average colour, since WeasyPrint 70 cannot shade in CMYK."""
         gradient_id = gradient.attrs["id"]
         if not self.convert:
@@ -413,10 +359,10 @@ class _Svg:
         stops = self.stops(gradient)
         colours = []
         for stop in stops:
-            value = _own_property(stop, "stop-color") or "black"
+            value = own_property(stop, "stop-color") or "black"
             colour = parse_color(value.strip())
-            opacity = _own_property(stop, "stop-opacity")
-            alpha = float(opacity) if opacity and _is_number(opacity) else 1.0
+            opacity = own_property(stop, "stop-opacity")
+            alpha = float(opacity) if opacity and is_number(opacity) else 1.0
             if colour is None or isinstance(colour, str):
                 colour = parse_color("black")
             colours.append((_as_cmyk(self, colour), colour.alpha * alpha))
@@ -434,17 +380,17 @@ class _Svg:
                     f"painted in its average colour {replacement}, since WeasyPrint 70 cannot "
                     "paint gradients in CMYK (use flat colours, or a CMYK picture)")
 
-    def stops(self, gradient: _Element, depth: int = 0) -> list[_Element]:
+    def stops(self, gradient: SvgElement, depth: int = 0) -> list[SvgElement]:
         own = [e for e in self.children(gradient) if e.tag == "stop"]
         href = gradient.attrs.get("href") or gradient.attrs.get("xlink:href") or ""
         if not own and href.startswith("#") and depth < 8 and href[1:] in self.gradients:
             return self.stops(self.gradients[href[1:]], depth + 1)
         return own
 
-    def children(self, element: _Element) -> list[_Element]:
+    def children(self, element: SvgElement) -> list[SvgElement]:
         return [e for e in self.elements if e.parent is element]
 
-    def data_picture(self, start: int, end: int, element: _Element) -> None:
+    def data_picture(self, start: int, end: int, element: SvgElement) -> None:
         """A picture inside the SVG as a ``data:`` URL, converted like a picture file."""
         match = _DATA_IMAGE.match(self.data, start, end)
         if match is None:
@@ -458,14 +404,14 @@ class _Svg:
             self.edits.append((start, match.end(), url))
             self.converted += 1
 
-    def default_black(self, elements: list[_Element], sheets: list[_Element]) -> None:
+    def default_black(self, elements: list[SvgElement], sheets: list[SvgElement]) -> None:
         """Shapes without a fill are painted black, in RGB: make that black ink."""
         root = elements[0]
         styled = any(b"fill" in self.data[s.tag_end:s.content_end] for s in sheets)
-        unfilled = next((e for e in elements if e.tag in _SHAPES and not _inherits(e, "fill")), None)
-        current = b"currentcolor" in self.data.lower() and not _inherits(root, "color")
+        unfilled = next((e for e in elements if e.tag in _SHAPES and not inherits(e, "fill")), None)
+        current = b"currentcolor" in self.data.lower() and not inherits(root, "color")
         additions = []
-        if unfilled is not None and not _inherits(root, "fill"):
+        if unfilled is not None and not inherits(root, "fill"):
             if not self.convert and not styled:
                 self.report("artwork.colour", unfilled.start, unfilled.label(),
                             "expected a CMYK fill (device-cmyk()) in a CMYK print profile "
@@ -476,64 +422,11 @@ class _Svg:
         if current and self.convert:
             additions.append(f' color="{BLACK_INK}"')
         if additions:
-            at = _name_end(self.data, root.start)
+            at = name_end(self.data, root.start)
             self.edits.append((at, at, "".join(additions).encode()))
 
 
-# Parsing helpers (module functions: no state).
-
-
-def _tag_end(data: bytes, start: int) -> int:
-    """The offset just past the ``>`` of the tag starting at ``start`` (quotes respected)."""
-    quote = None
-    for index in range(start, len(data)):
-        char = data[index]
-        if quote:
-            if char == quote:
-                quote = None
-        elif char in (0x22, 0x27):
-            quote = char
-        elif char == 0x3E:
-            return index + 1
-    return len(data)
-
-
-def _name_end(data: bytes, start: int) -> int:
-    """The offset just past the tag name of the tag starting at ``start``."""
-    match = re.compile(rb"<[^\s/>]+").match(data, start)
-    return match.end() if match else start + 1
-
-
-def _style_property(style: str, prop: str) -> str | None:
-    """The value of ``prop`` in a ``style`` attribute."""
-    for name, _, value in (d.partition(":") for d in style.split(";")):
-        if name.strip().lower() == prop:
-            return value.replace("!important", "").strip()
-    return None
-
-
-def _own_property(element: _Element, prop: str) -> str | None:
-    """A property set on the element itself (style attribute first, then the attribute)."""
-    return _style_property(element.attrs.get("style") or "", prop) or element.attrs.get(prop)
-
-
-def _inherits(element: _Element | None, prop: str) -> bool:
-    while element is not None:
-        if _own_property(element, prop) is not None:
-            return True
-        element = element.parent
-    return False
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
-
-
-def _offset(stop: _Element) -> float:
+def _offset(stop: SvgElement) -> float:
     value = (stop.attrs.get("offset") or "0").strip()
     try:
         return float(value[:-1]) / 100 if value.endswith("%") else float(value)
@@ -563,115 +456,6 @@ def _as_cmyk(svg: _Svg, colour) -> tuple[float, float, float, float]:
         return tuple(colour.coordinates)
     red, green, blue = (min(max(v, 0.0), 1.0) for v in colour.to("srgb").coordinates)
     return svg.lib.converter.cmyk(tuple(round(v * 255) for v in (red, green, blue)))
-
-
-def _user_size(attrs: dict[str, str]) -> tuple[float, float] | None:
-    """The root's width and height in its own units (viewBox first)."""
-    box = re.split(r"[\s,]+", (attrs.get("viewBox") or "").strip())
-    if len(box) == 4 and all(_is_number(v) for v in box) and float(box[2]) > 0 and float(box[3]) > 0:
-        return float(box[2]), float(box[3])
-    sizes = [_length(attrs.get(key), 16.0) for key in ("width", "height")]
-    if all(sizes):
-        return sizes[0], sizes[1]
-    return None
-
-
-# --- text sizes -----------------------------------------------------------------------------
-
-_UNITS = {"": 1.0, "px": 1.0, "pt": 4 / 3, "pc": 16.0, "mm": 96 / 25.4, "cm": 96 / 2.54,
-          "in": 96.0, "q": 96 / 101.6}
-_KEYWORD_SIZES = {"xx-small": 9.0, "x-small": 10.0, "small": 13.0, "medium": 16.0,
-                  "large": 18.0, "x-large": 24.0, "xx-large": 32.0}
-_LENGTH = re.compile(r"^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?)\s*([a-z%]*)\s*$", re.I)
-_TRANSFORM = re.compile(r"(matrix|scale)\s*\(([^)]*)\)", re.I)
-#: Font size an SVG starts from when it sets none (WeasyPrint's initial value, in px).
-DEFAULT_FONT_PX = 16.0
-
-
-def _length(value: str | None, inherited: float) -> float | None:
-    if not value:
-        return None
-    value = value.strip().lower()
-    if value in _KEYWORD_SIZES:
-        return _KEYWORD_SIZES[value]
-    match = _LENGTH.match(value)
-    if not match:
-        return None
-    number, unit = float(match.group(1)), match.group(2)
-    if unit in ("em", "%"):
-        return number * inherited / (100 if unit == "%" else 1)
-    if unit == "rem":
-        return number * DEFAULT_FONT_PX
-    if unit == "ex":
-        return number * inherited / 2
-    return number * _UNITS[unit] if unit in _UNITS else None
-
-
-def _scale(transform: str | None) -> float:
-    """How much a ``transform`` attribute scales lengths (the root of its determinant)."""
-    factor = 1.0
-    for kind, args in _TRANSFORM.findall(transform or ""):
-        numbers = [float(v) for v in re.split(r"[\s,]+", args.strip()) if _is_number(v)]
-        if kind.lower() == "matrix" and len(numbers) == 6:
-            factor *= math.sqrt(abs(numbers[0] * numbers[3] - numbers[1] * numbers[2]))
-        elif kind.lower() == "scale" and numbers:
-            factor *= math.sqrt(abs(numbers[0] * (numbers[1] if len(numbers) > 1 else numbers[0])))
-    return factor
-
-
-def _sheet_sizes(elements: list[_Element], sheets: list[_Element], data: bytes) -> dict[int, str]:
-    """``font-size`` (or ``font``) from the SVG's style sheets, by element node."""
-    matcher = cssselect2.Matcher()
-    for sheet in sheets:
-        css = data[sheet.tag_end:sheet.content_end].decode("utf-8", "replace")
-        css = css.replace("<![CDATA[", "").replace("]]>", "")
-        for rule in tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True):
-            if rule.type != "qualified-rule":
-                continue
-            size = None
-            for declaration in tinycss2.parse_blocks_contents(rule.content):
-                if declaration.type == "declaration" and declaration.lower_name in ("font-size", "font"):
-                    value = tinycss2.serialize(declaration.value).strip()
-                    size = value if declaration.lower_name == "font-size" else value.split()[0]
-            if size is None:
-                continue
-            try:
-                for selector in cssselect2.compile_selector_list(rule.prelude):
-                    matcher.add_selector(selector, size)
-            except cssselect2.SelectorError:
-                continue
-    sizes: dict[int, str] = {}
-    if not sheets:
-        return sizes
-    for wrapper in cssselect2.ElementWrapper.from_xml_root(elements[0].node).iter_subtree():
-        matches = matcher.match(wrapper)
-        if matches:
-            sizes[id(wrapper.etree_element)] = matches[-1][-1]
-    return sizes
-
-
-def _texts(elements: list[_Element], sheets: list[_Element], data: bytes) -> list[SvgText]:
-    """Every text element that draws characters, with its font size in the root's units."""
-    if not any(e.tag in _TEXT for e in elements):
-        return []
-    from_sheets = _sheet_sizes(elements, sheets, data)
-    sizes: dict[int, tuple[float, float]] = {}  # node -> (font px, scale)
-    out = []
-    for element in elements:
-        inherited, scale = (sizes[id(element.parent.node)] if element.parent is not None
-                            else (DEFAULT_FONT_PX, 1.0))
-        # WeasyPrint's order: the attribute, then the sheets, then the style attribute.
-        font = (_style_property(element.attrs.get("style") or "", "font-size")
-                or from_sheets.get(id(element.node)) or element.attrs.get("font-size"))
-        size = _length(font, inherited) or inherited
-        scale *= _scale(element.attrs.get("transform"))
-        sizes[id(element.node)] = (size, scale)
-        node = element.node
-        words = (node.text or "") + "".join(child.tail or "" for child in node)
-        if element.tag in _TEXT and words.strip():
-            label = f'{element.label()} "{" ".join(words.split())[:30]}"'
-            out.append(SvgText(element.line, label, round(size * scale, 3)))
-    return out
 
 
 def placed_texts(art: Artwork, width_px: float, height_px: float) -> list[tuple[float, str]]:

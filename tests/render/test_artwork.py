@@ -111,6 +111,22 @@ def test_rgb_pictures_become_cmyk_jpegs_and_grey_stays_grey(tmp_path):
         "(colour_conversion is off in brand.yaml), got RGB (40 x 30 px)")
 
 
+def test_a_picture_inside_an_svg_is_converted_too(tmp_path):
+    import base64
+
+    raw = io.BytesIO()
+    Image.new("RGB", (8, 8), (200, 30, 30)).save(raw, format="PNG")
+    href = "data:image/png;base64," + base64.b64encode(raw.getvalue()).decode()
+    svg = f"""<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 8 8">
+  <image id="photo" width="8" height="8" href="{href}"/>
+</svg>"""
+    out = art(tmp_path, "framed.svg", svg).data.decode()
+    embedded = re.search(r'href="data:image/jpeg;base64,([^"]+)"', out).group(1)
+    assert Image.open(io.BytesIO(base64.b64decode(embedded))).mode == "CMYK"
+    [refused] = art(tmp_path, "framed.svg", svg, convert=False).findings
+    assert (refused.source, refused.line, refused.field) == ("framed.svg", 2, '<image id="photo">')
+
+
 def test_conversion_is_deterministic_and_done_once(tmp_path):
     first = art(tmp_path, "logo.svg", SVG)
     assert art(tmp_path, "logo.svg", SVG).data == first.data  # a new library, the same bytes
