@@ -79,13 +79,14 @@ def test_with_conversion_off_each_rgb_colour_is_an_error_at_its_element(tmp_path
 
 def test_a_gradient_paints_its_average_colour_with_a_warning(tmp_path):
     svg = """<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10">
-  <linearGradient id="sky"><stop offset="0" stop-color="#ffffff"/><stop offset="1" stop-color="#000000"/></linearGradient>
+  <linearGradient id="sky">
+    <stop offset="0" stop-color="#ffffff"/><stop offset="1" stop-color="#000000"/></linearGradient>
   <rect id="back" width="10" height="10" fill="url(#sky)"/>
 </svg>"""
     result = art(tmp_path, "sky.svg", svg)
     assert 'fill="device-cmyk(0 0 0 0.5)"' in result.data.decode()
     [warning] = [f for f in result.findings if f.code == "artwork.gradient"]
-    assert warning.severity == "warning" and (warning.line, warning.field) == (3, '<rect id="back">')
+    assert warning.severity == "warning" and (warning.line, warning.field) == (4, '<rect id="back">')
     assert "painted in its average colour device-cmyk(0 0 0 0.5)" in warning.message
 
 
@@ -138,16 +139,17 @@ def test_svg_text_sizes_follow_style_sheets_units_and_transforms(tmp_path):
     svg = """<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 200 100">
   <style>.small { font-size: 8px }</style>
   <text id="name" x="0" y="40" font-size="30">Lumora</text>
-  <g transform="scale(0.5)"><text class="small" x="0" y="90">SINCE <tspan font-size="2em">2019</tspan></text></g>
+  <g transform="scale(0.5)">
+    <text class="small" x="0" y="90">SINCE <tspan font-size="2em">2019</tspan></text></g>
 </svg>"""
     result = art(tmp_path, "logo.svg", svg)
     assert [(t.line, t.element, t.size) for t in result.texts] == [
         (3, '<text id="name"> "Lumora"', 30.0),
-        (4, '<text class="small"> "SINCE"', 4.0),
-        (4, '<tspan> "2019"', 8.0),
+        (5, '<text class="small"> "SINCE"', 4.0),
+        (5, '<tspan> "2019"', 8.0),
     ]
     # Placed 100 CSS px wide (half its own size): 4 units are 2 px, 1.5 pt.
-    assert placed_texts(result, 100, 50)[1] == (1.5, 'logo.svg:4 <text class="small"> "SINCE"')
+    assert placed_texts(result, 100, 50)[1] == (1.5, 'logo.svg:5 <text class="small"> "SINCE"')
 
 
 # --- in a build ---------------------------------------------------------------------------------
