@@ -13,6 +13,7 @@ import os
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal
@@ -26,11 +27,12 @@ from generator.catalog import LoadedCatalog, LoadedProduct
 from generator.catalog.layouts import PrintProfile, ResolvedLayout, layout_dirs
 from generator.catalog.models import Colour
 from generator.catalog.regulations import blocks
-from generator.content.localize import Section, support_url
+from generator.content.localize import Section, support_phone, support_url
 from generator.i18n.wording import babel_locale
 from generator.paths import BUILTIN_LAYOUTS
-from generator.render.fonts import css_family
+from generator.render.fonts import css_family, document_family
 from generator.render.qr import qr_svg
+from generator.render.typeset import LRI, PDI, keep_together, keep_url, typeset
 
 FIXED_DATE = datetime(2024, 1, 1, tzinfo=UTC)
 
@@ -71,6 +73,8 @@ def environment(catalog_root: Path | None) -> SandboxedEnvironment:
         lstrip_blocks=True,
     )
     env.filters["ltr"] = isolate_ltr
+    env.filters["keep"] = keep_ltr
+    env.filters["url"] = url_ltr
     env.filters.update(FORMAT_FILTERS)
     return env
 
@@ -125,9 +129,29 @@ FORMAT_FILTERS = {"number": number_filter, "decimal": number_filter, "unit": uni
 
 
 def isolate_ltr(value: Any) -> Markup:
-    """Keep a URL, address or number left-to-right inside right-to-left text (Unicode
-    isolates, which Pango honours; WeasyPrint ignores CSS ``unicode-bidi``)."""
-    return Markup("\u2066") + escape(str(value)) + Markup("\u2069")
+    """Keep a name or an address left-to-right inside right-to-left text (Unicode isolates,
+    which Pango honours; WeasyPrint ignores CSS ``unicode-bidi``). Typesetting isolates every
+    left-to-right run of right-to-left text anyway; this marks the intent in a layout."""
+    return Markup(LRI) + escape(str(value)) + Markup(PDI)
+
+
+def keep_ltr(value: Any) -> Markup:
+    """``{{ url|keep }}``: a URL, e-mail address, model or phone number that never breaks
+    inside (it moves to the next line whole) and stays left-to-right."""
+    return Markup(LRI) + escape(keep_together(str(value))) + Markup(PDI)
+
+
+def url_ltr(value: Any) -> Markup:
+    """``{{ url|url }}``: a URL on a line of its own, which breaks only after a slash when the
+    line is too short for all of it (in running text use ``keep``, which moves it whole)."""
+    return Markup(LRI) + escape(keep_url(str(value))) + Markup(PDI)
+
+
+def short_url(url: str) -> str:
+    """The support address as printed in running text: host and path, no scheme, no query
+    (``help.example.com/amazon-eu/LH-KT17``); the QR code keeps the whole URL."""
+    parts = urlsplit(url)
+    return (parts.netloc + parts.path).rstrip("/") or url
 
 
 def fit_attributes(text: Any) -> Markup:
@@ -216,6 +240,11 @@ def build_context(catalog: LoadedCatalog, loaded: LoadedProduct, layout: Resolve
         section.font_family = css_family(section.locale)
     gettext, ngettext = primary.gettext, primary.ngettext
     spec = layout.spec
+    phone = support_phone(marketplace, [s.locale for s in sections])
+    identifiers = product.identifiers
+    keep = [product.sku, product.model, *(getattr(identifiers, name, None) or ""
+                                          for name in ("gtin", "asin", "mpn")),
+            *{s.phone.display for s in sections if s.phone}, phone.display if phone else ""]
     return {
         "brand": brand,
         "logo": brand.logo,
@@ -223,7 +252,10 @@ def build_context(catalog: LoadedCatalog, loaded: LoadedProduct, layout: Resolve
         "image": product.images[0].file if product.images else None,
         "marketplace": marketplace,
         "support_url": url,
-        "support_url_display": url.removeprefix("https://"),
+        "support_url_display": short_url(url),
+        "phone": phone,
+        "font_family": document_family([s.locale for s in sections]),
+        "keep_together": [token for token in keep if token],
         "qr": qr_svg(url, inks["black"], label=url),
         "sections": sections,
         "section": primary,
@@ -251,7 +283,9 @@ def build_date() -> str:
 
 
 def render_html(env: SandboxedEnvironment, layout: ResolvedLayout, context: dict) -> str:
-    return env.get_template(f"{layout.name}/{layout.spec.template}").render(context)
+    """The document's HTML, typeset for the language and direction of every text in it."""
+    html = env.get_template(f"{layout.name}/{layout.spec.template}").render(context)
+    return typeset(html, context.get("keep_together", ()))
 
 
 def render_css(env: SandboxedEnvironment, layout: ResolvedLayout, context: dict) -> str:

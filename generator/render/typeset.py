@@ -1,0 +1,352 @@
+"""Typesetting per language: the last step of the HTML stage, on the rendered document.
+
+Every text node is set for the language and the direction it sits in (the nearest ``lang``
+and ``dir`` attributes):
+
+- **right-to-left text**: every left-to-right run in it (an address, a URL, a model number,
+  ``2014/53/EU``, a phone number, an e-mail address) is isolated in a ``<span dir="ltr">``, so
+  its characters keep their order and its commas their place on every line it spans;
+- **kept together**: URLs, e-mail addresses and the document's own tokens (SKU, model,
+  identifiers, the printed phone number) never break inside; the whole token moves to the next
+  line;
+- **Korean** breaks at spaces only (CSS ``word-break: keep-all``); **Japanese and Chinese**
+  break between phrases (BudouX), never inside one; the kinsoku rules of ``line-break: strict``
+  (no small kana, prolonged sound mark or closing punctuation at the start of a line) are
+  Pango's own and apply at the phrase boundaries;
+- **headlines** (``h1``-``h4``, ``.headline``, ``.cta-title``) never end with a single word:
+  the last two words (in Japanese and Chinese the last two phrases) are bound together.
+
+WeasyPrint 70 supports none of ``unicode-bidi``, ``word-break: keep-all``, ``line-break:
+strict`` or ``text-wrap: balance``. So the line breaking is done with characters that Pango
+honours and that leave no trace in the PDF's text (WORD JOINER: no break here; NO-BREAK
+SPACE), and the isolation with an inline element per run, whose direction WeasyPrint keeps on
+each line (Unicode isolates in the text would be lost after the first line, since WeasyPrint
+lays out every line of a paragraph on its own).
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from markupsafe import escape
+
+LRI, PDI, FSI, RLI = "\u2066", "\u2069", "\u2068", "\u2067"
+WJ = "\u2060"
+NBSP = "\u00a0"
+
+#: Headlines are bound at their last two words when those two are at most this long together
+#: (a longer pair would leave a ragged, half-empty line above it).
+HEADLINE_PAIR_MAX = 24
+#: A Japanese or Chinese phrase or a Korean word longer than this may still break inside (it
+#: could not fit a narrow column otherwise); likewise a kept token (URL, e-mail) past the second.
+LONGEST_WORD = 20
+LONGEST_TOKEN = 64
+
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+         "track", "wbr"}
+#: Elements whose text is not printed as running text (or not by us).
+_SKIP = {"head", "title", "style", "script", "svg", "math", "template", "textarea", "pre"}
+_HEADLINE_TAGS = {"h1", "h2", "h3", "h4"}
+_HEADLINE_CLASSES = {"headline", "cta-title"}
+
+_TOKEN = re.compile(r"<!--.*?-->|<![^>]*>|<(/?)([A-Za-z][\w:-]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>"
+                    r"|[^<]+|<", re.S)
+_ATTR = re.compile(r"""([\w:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")
+_URL = re.compile(r"(?:https?://)?(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z]{2,}"
+                  r"(?:/[^\s<>\"'()\[\]{}]*[^\s<>\"'()\[\]{}.,;:!?。、])?/?")
+_EMAIL = re.compile(r"[\w.+-]+@(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,}")
+_OPENERS, _CLOSERS = "([{", ")]}"
+_ISOLATED = re.compile(f"{LRI}(.*?){PDI}", re.S)
+
+
+@dataclass
+class _Context:
+    tag: str
+    lang: str
+    dir: str
+    skip: bool
+    #: Inside a headline; ``opens``: this element is the headline.
+    headline: bool
+    opens: bool = False
+
+
+@dataclass
+class _TextNode:
+    raw: str
+    lang: str
+    dir: str
+    bind_last: bool = False
+
+
+def typeset(document: str, keep: Iterable[str] = ()) -> str:
+    """``document`` (HTML) with every text node set for its language and direction; ``keep``
+    are the document's tokens that must not break (SKU, model, phone number ...)."""
+    keep_pattern = keep_pattern_for(tuple(sorted({k for k in keep if k and k.strip()}, key=len,
+                                              reverse=True)))
+    out: list[str | _TextNode] = []
+    stack = [_Context("#root", "", "ltr", False, False)]
+    opened: list[int] = []  # output index where each open headline starts
+    for match in _TOKEN.finditer(document):
+        token = match.group(0)
+        closing, tag = match.group(1), (match.group(2) or "").lower()
+        top = stack[-1]
+        if not tag:
+            if token.startswith("<") or top.skip:
+                out.append(token)
+            else:
+                out.append(_TextNode(token, top.lang, top.dir))
+            continue
+        out.append(token)
+        if closing:
+            if any(c.tag == tag for c in stack[1:]):  # elements left open close with it
+                while True:
+                    context = stack.pop()
+                    if context.opens:
+                        _bind_last_words(out[opened.pop():])
+                    if context.tag == tag:
+                        break
+            continue
+        attrs = match.group(3)
+        if tag in _VOID or attrs.rstrip().endswith("/"):
+            continue
+        values = {name.lower(): html.unescape(next((v for v in rest if v), ""))
+                  for name, *rest in _ATTR.findall(attrs)}
+        classes = set(values.get("class", "").split())
+        headline = (tag in _HEADLINE_TAGS or bool(classes & _HEADLINE_CLASSES)) and not top.headline
+        direction = values.get("dir", "").lower()
+        context = _Context(tag, values.get("lang") or top.lang,
+                           direction if direction in ("ltr", "rtl") else top.dir,
+                           top.skip or tag in _SKIP, headline or top.headline, headline)
+        stack.append(context)
+        if headline:
+            opened.append(len(out))
+    return "".join(item if isinstance(item, str) else _set_text(item, keep_pattern)
+                   for item in out)
+
+
+def _bind_last_words(items: list) -> None:
+    for item in reversed(items):
+        if isinstance(item, _TextNode) and item.raw.strip():
+            item.bind_last = True
+            return
+
+
+def _set_text(node: _TextNode, keep_pattern: re.Pattern | None) -> str:
+    text = html.unescape(node.raw)
+    if node.bind_last:
+        text = bind_last_words(text, node.lang)
+    text = keep_tokens(text, keep_pattern)
+    text = break_words(text, node.lang)
+    if node.dir != "rtl":
+        return str(escape(text))
+    # WeasyPrint lays out each line of a paragraph on its own, so an isolate opened on one line
+    # is lost on the next; an inline element keeps its direction on every line it spans.
+    return _ISOLATED.sub(r'<span dir="ltr">\1</span>', str(escape(isolate_ltr_runs(text))))
+
+
+# --- headlines ----------------------------------------------------------------------------
+
+
+def bind_last_words(text: str, lang: str) -> str:
+    """``text`` with its last two words bound together (a no-break space), so a headline never
+    ends on a line with one word; for Japanese and Chinese, the last two phrases."""
+    if _phrase_language(lang):
+        parts = phrases(text, lang)
+        if len(parts) < 2:
+            return text
+        last_two = parts[-2] + parts[-1]
+        if len(last_two.strip()) > HEADLINE_PAIR_MAX // 2:
+            return text
+        return "".join(parts[:-2]) + join_characters(last_two.replace(" ", NBSP),
+                                                       across_spaces=True, wide_only=True)
+    stripped = text.rstrip()
+    words = stripped.split(" ")
+    if len(words) < 3 or not words[-1] or not words[-2]:
+        return text
+    if len(words[-2]) + len(words[-1]) + 1 > HEADLINE_PAIR_MAX:
+        return text
+    return " ".join(words[:-2]) + " " + words[-2] + NBSP + words[-1] + text[len(stripped):]
+
+
+# --- kept together ------------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=64)
+def keep_pattern_for(tokens: tuple[str, ...]) -> re.Pattern | None:
+    if not tokens:
+        return None
+    return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(t) for t in tokens) + r")(?![\w-])")
+
+
+def keep_tokens(text: str, keep_pattern: re.Pattern | None = None) -> str:
+    """URLs, e-mail addresses and the document's own tokens in ``text`` joined so that they
+    cannot break inside (they may still move to the next line whole)."""
+    spans = [m.span() for m in _EMAIL.finditer(text)]
+    spans += [m.span() for m in _URL.finditer(text) if not _overlaps(m.span(), spans)]
+    if keep_pattern is not None:
+        spans += [m.span() for m in keep_pattern.finditer(text) if not _overlaps(m.span(), spans)]
+    if not spans:
+        return text
+    out, last = [], 0
+    for start, end in sorted(spans):
+        out.append(text[last:start])
+        out.append(keep_together(text[start:end]))
+        last = end
+    out.append(text[last:])
+    return "".join(out)
+
+
+def _overlaps(span: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
+    return any(span[0] < end and start < span[1] for start, end in spans)
+
+
+def keep_together(token: str) -> str:
+    """``token`` with no break opportunity inside: spaces become no-break spaces and a word
+    joiner goes between the other characters."""
+    if len(token) > LONGEST_TOKEN:
+        return token
+    return join_characters(token.replace(" ", NBSP), across_spaces=True)
+
+
+def keep_url(url: str) -> str:
+    """``url`` that may break only after a slash (never inside the host, a path segment or the
+    SKU in it), for a line of its own that the whole URL may not fit."""
+    segments = re.findall(r"[^/]*/+|[^/]+$", url)
+    return "".join(keep_together(segment) for segment in segments) if segments else url
+
+
+def join_characters(text: str, across_spaces: bool = False, wide_only: bool = False) -> str:
+    """A word joiner between every two characters of ``text`` that a line could break between:
+    not around spaces (unless ``across_spaces``), never before a combining mark or a joiner,
+    and with ``wide_only`` only next to an East Asian wide character (two Latin letters never
+    break apart anyway)."""
+    out: list[str] = []
+    for char in text:
+        if out:
+            previous = out[-1]
+            if (previous != WJ and char != WJ and not _attaches(char)
+                    and (across_spaces or not (previous.isspace() or char.isspace()))
+                    and (not wide_only or _wide(previous) or _wide(char))):
+                out.append(WJ)
+        out.append(char)
+    return "".join(out)
+
+
+def _wide(char: str) -> bool:
+    return unicodedata.east_asian_width(char) in ("W", "F")
+
+
+def _attaches(char: str) -> bool:
+    """Marks, joiners, variation selectors and direction controls stay with what precedes."""
+    return unicodedata.category(char) in ("Mn", "Mc", "Me", "Cf")
+
+
+# --- line breaking per language -------------------------------------------------------------
+
+
+def _phrase_language(lang: str) -> bool:
+    return lang.split("-")[0].lower() in ("ja", "zh")
+
+
+@functools.cache
+def _parser(lang: str):
+    import budoux
+
+    lang = lang.lower()
+    if lang.startswith("ja"):
+        return budoux.load_default_japanese_parser()
+    if lang in ("zh-hant", "zh-tw", "zh-hk", "zh-mo") or lang.startswith("zh-hant"):
+        return budoux.load_default_traditional_chinese_parser()
+    return budoux.load_default_simplified_chinese_parser()
+
+
+def phrases(text: str, lang: str) -> list[str]:
+    """BudouX phrases of ``text``; word joiners already in it stay where they are."""
+    return _parser(lang).parse(text) if text.strip() else [text]
+
+
+def break_words(text: str, lang: str) -> str:
+    """``text`` with line breaks only where its language breaks: Korean between words (at
+    spaces), Japanese and Chinese between phrases. Other languages are left to Pango."""
+    language = lang.split("-")[0].lower()
+    if language == "ko":
+        return re.sub(r"\S+", lambda m: _join_unless_long(m.group(0)), text)
+    if language in ("ja", "zh"):
+        return "".join(_join_unless_long(phrase) for phrase in phrases(text, lang))
+    return text
+
+
+def _join_unless_long(word: str) -> str:
+    return word if len(word) > LONGEST_WORD else join_characters(word, wide_only=True)
+
+
+# --- bidi -----------------------------------------------------------------------------------
+
+
+def isolate_ltr_runs(text: str) -> str:
+    """Every left-to-right run of ``text`` (right-to-left context) between LRI and PDI.
+
+    A run starts at a strong left-to-right character or a European digit (with a sign or
+    currency symbol just before it) and ends at the last such character before the next
+    right-to-left one; the neutrals between stay inside, the ones around stay outside (so a
+    comma after an address keeps its place in the right-to-left sentence). A closing bracket
+    whose opening bracket is inside the run goes into the run too. Isolates already in the
+    text are replaced by the runs found here.
+    """
+    text = text.translate({ord(c): None for c in (LRI, RLI, FSI, PDI)})
+    classes = [unicodedata.bidirectional(c) for c in text]
+    out, index, size = [], 0, len(text)
+    while index < size:
+        start = _run_start(text, classes, index)
+        if start is None:
+            out.append(text[index:])
+            break
+        end = _run_end(text, classes, start)
+        out += [text[index:start], LRI, text[start:end], PDI]
+        index = end
+    return "".join(out)
+
+
+def _starts_run(classes: list[str], i: int) -> bool:
+    if classes[i] in ("L", "EN"):
+        return True
+    following = _next_significant(classes, i + 1)
+    return classes[i] in ("ES", "ET") and following is not None and classes[following] == "EN"
+
+
+def _next_significant(classes: list[str], i: int) -> int | None:
+    """The first index from ``i`` whose class is not BN (word joiners and the like are
+    transparent to the bidi algorithm)."""
+    while i < len(classes):
+        if classes[i] != "BN":
+            return i
+        i += 1
+    return None
+
+
+def _run_start(text: str, classes: list[str], index: int) -> int | None:
+    for i in range(index, len(text)):
+        if _starts_run(classes, i):
+            return i
+    return None
+
+
+def _run_end(text: str, classes: list[str], start: int) -> int:
+    end = start + 1
+    i, previous = start + 1, classes[start]
+    while i < len(text) and classes[i] not in ("R", "AL", "AN"):
+        if classes[i] in ("L", "EN") or (classes[i] == "ET" and previous == "EN"):
+            end = i + 1
+        if classes[i] != "BN":
+            previous = classes[i]
+        i += 1
+    run = text[start:end]
+    depth = sum(run.count(c) for c in _OPENERS) - sum(run.count(c) for c in _CLOSERS)
+    while depth > 0 and end < len(text) and text[end] in _CLOSERS:
+        end, depth = end + 1, depth - 1
+    return end
