@@ -15,6 +15,8 @@ from datetime import time
 from types import SimpleNamespace
 from typing import Any
 
+import phonenumbers
+from babel.core import get_global
 from babel.dates import format_time, get_day_names, get_timezone, get_timezone_name
 from babel.support import NullTranslations
 
@@ -56,6 +58,8 @@ class Section:
     #: Opening hours, formatted for the locale, one line per entry.
     hours: list[str]
     translations: NullTranslations
+    #: The support phone number as a buyer reading this language dials it (``None``: none).
+    phone: Phone | None = None
     #: Every translatable product text by field path (``manual.safety[0].text``), the card's
     #: included; the cleaning stage empties what it strips.
     units: dict[str, Text] = dataclasses.field(default_factory=dict)
@@ -124,6 +128,7 @@ def localize(catalog: LoadedCatalog, loaded: LoadedProduct, locale: str, marketp
         image_alt=image_alt,
         hours=format_hours(marketplace, locale),
         translations=translations,
+        phone=support_phone(marketplace, [locale]),
         units={key: item.text for key, item in resolved.items()},
         product_manual=product.manual,
     )
@@ -133,6 +138,61 @@ def localize(catalog: LoadedCatalog, loaded: LoadedProduct, locale: str, marketp
 def support_url(marketplace_key: str, marketplace: Marketplace, sku: str, locale: str) -> str:
     """The support page a document points to (printed and in the QR code)."""
     return marketplace.support.url.format(sku=sku, locale=locale, marketplace=marketplace_key)
+
+
+@dataclasses.dataclass(frozen=True)
+class Phone:
+    """A phone number to print and to link."""
+
+    #: E.164, for the ``tel:`` link (``+4930901820``).
+    e164: str
+    #: As dialled from the buyer's country: national (``030 901820``) when the number is in
+    #: it, else international (``+49 30 901820``).
+    display: str
+
+
+#: CLDR official-status values that make a language "spoken in" a country.
+_OFFICIAL = {"official", "de_facto_official", "official_regional"}
+
+
+def dialling_country(marketplace: Marketplace, locale: str) -> str | None:
+    """The country a buyer reading ``locale`` on ``marketplace`` dials from (ISO 3166).
+
+    The locale's own region when it has one (``de-AT``: AT). Otherwise the marketplace's
+    country (the country of its support line's time zone, ``Europe/Berlin``: DE) when the
+    language is an official one there; otherwise the language's own country (``fr``: FR), so
+    that a French buyer on a German marketplace sees the number as dialled from abroad.
+    """
+    parts = locale.replace("_", "-").split("-")
+    for part in parts[1:]:
+        if len(part) == 2 and part.isalpha():
+            return part.upper()
+    language = parts[0].lower()
+    market = get_global("zone_territories").get(marketplace.support.timezone)
+    spoken = get_global("territory_languages").get(market or "", {})
+    if market and (spoken.get(language) or {}).get("official_status") in _OFFICIAL:
+        return market
+    likely = get_global("likely_subtags").get(language, "")
+    region = [p for p in likely.split("_")[1:] if len(p) == 2]
+    return region[0] if region else market
+
+
+def support_phone(marketplace: Marketplace, locales: list[str]) -> Phone | None:
+    """The marketplace's phone number for a document read in ``locales``: in national format
+    only when every reader dials from the number's own country, else international."""
+    e164 = marketplace.support.phone
+    if not e164:
+        return None
+    try:
+        number = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return Phone(e164, e164)
+    home = phonenumbers.region_code_for_number(number)
+    national = bool(home) and all(dialling_country(marketplace, locale) == home
+                                  for locale in locales)
+    style = (phonenumbers.PhoneNumberFormat.NATIONAL if national
+             else phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    return Phone(e164, phonenumbers.format_number(number, style))
 
 
 def _builtin(translations: NullTranslations, locale: str, msgid: str, **values: str) -> Text:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pikepdf
 import pypdfium2 as pdfium
 import pytest
 
@@ -42,3 +43,21 @@ def test_multi_language_card_has_every_language(built):
     for phrase in ("Contact us first", "Kontaktieren Sie uns zuerst", "Contactez-nous d’abord",
                    "Contattaci prima di tutto", "Contáctanos primero"):
         assert phrase in text
+
+
+@pytest.mark.parametrize("locale, phone", [("de", "030 123456"), ("en", "+49 30 123456"),
+                                           ("ja", "+49 30 123456")])
+def test_support_channels_as_the_buyer_uses_them(built, locale, phone):
+    out, _, _ = built
+    path = out / f"TS-FAN/TS-FAN_card-a6_{locale}.pdf"
+    back = " ".join(page_text(path, 1).split())
+    # The phone as dialled from the market (German readers of amazon-de: national) ...
+    assert phone in back and "+4930123456" not in back
+    # ... the short support address, the QR code keeps the rest (tests/render/test_qr.py).
+    assert "support.testa.example/amazon-de/TS-FAN" in back and "lang=" not in back
+    front = " ".join(page_text(path, 0).split())
+    assert front.endswith("support.testa.example/amazon-de/TS-FAN") and "?" not in front
+    # ... and the link dials the number in E.164.
+    with pikepdf.open(path) as pdf:
+        links = [str(a.A.URI) for a in pdf.pages[1].get("/Annots", []) if "/A" in a]
+    assert links == ["tel:+4930123456"]
