@@ -50,7 +50,19 @@ def package_for(family: str) -> str:
 
 
 def css_family(locale: str) -> str:
-    return ", ".join(f"'{name}'" for name in font_stack(locale)) + ", sans-serif"
+    """The CSS ``font-family`` of ``locale``'s stack."""
+    return _css(font_stack(locale))
+
+
+def document_family(locales: list[str]) -> str:
+    """The ``font-family`` of a whole document (its root element, so the page margin boxes,
+    running heads and page numbers, inherit it): the stacks of its locales, first locale
+    first, each family once."""
+    return _css(list(dict.fromkeys(name for locale in locales for name in font_stack(locale))))
+
+
+def _css(families: list[str]) -> str:
+    return ", ".join(f"'{name}'" for name in families) + ", sans-serif"
 
 
 @dataclasses.dataclass(frozen=True)

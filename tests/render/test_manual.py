@@ -11,6 +11,7 @@ import pikepdf
 import pypdfium2 as pdfium
 import pytest
 from conftest import FIXTURES, run_cli
+from test_pdf import assert_locale_fonts, pdf_fonts
 
 MANUAL = FIXTURES / "manual"
 PT_PER_MM = 72 / 25.4
@@ -26,9 +27,11 @@ def manuals(tmp_path_factory):
 
 
 def pages(path) -> list[str]:
+    """Each page's text; headlines bind their last two words with a no-break space."""
     pdf = pdfium.PdfDocument(str(path))
     try:
-        return [page.get_textpage().get_text_range().replace("\r\n", "\n") for page in pdf]
+        return [page.get_textpage().get_text_range().replace("\r\n", "\n").replace("\xa0", " ")
+                for page in pdf]
     finally:
         pdf.close()
 
@@ -66,6 +69,17 @@ def test_running_heads_and_page_numbers(manuals):
     safety = next(i for i, t in enumerate(text) if "DANGER" in t)
     assert "Glow Fan Heater · Safety" in text[safety]
     assert re.search(rf"^{safety + 1}$", text[safety], re.M)
+
+
+def test_running_heads_and_page_numbers_use_the_locale_fonts(manuals):
+    out, docs = manuals
+    for path, entry in docs.items():
+        assert_locale_fonts(out / path, entry["locales"])
+    # Running heads and page numbers (bold) included: never the serif default, never a slanted
+    # copy of an Arabic or CJK face.
+    assert {"Noto-Sans", "Noto-Sans-Bold"} <= pdf_fonts(out / "TS-HTR/TS-HTR_manual_en.pdf")
+    arabic = pdf_fonts(out / "TS-HTR/TS-HTR_manual_ar.pdf")
+    assert "Noto-Sans-Arabic-Bold" in arabic and not any("Oblique" in f for f in arabic)
 
 
 def test_combined_edition_has_every_language(manuals):

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import re
+import shutil
+import subprocess
+
 import pikepdf
 import pytest
 
 from generator.catalog.layouts import MARK_LENGTH_MM, MARK_OFFSET_MM
+from generator.render.fonts import font_stack
 
 PT = 72 / 25.4
 
@@ -48,6 +53,47 @@ def test_every_font_is_embedded_and_subset(built):
             for descriptor in fonts:
                 assert any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")), entry["path"]
                 assert str(descriptor["/FontName"])[7] == "+", "subset fonts carry a tag prefix"
+
+
+def pdf_fonts(path) -> set[str]:
+    """The fonts of a PDF without their subset tag, as ``pdffonts`` (poppler) lists them, or,
+    where it is not installed, read from the font dictionaries."""
+    if shutil.which("pdffonts"):
+        lines = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True,
+                               check=True).stdout.splitlines()[2:]
+        names = {line.split()[0] for line in lines if line.strip()}
+    else:
+        with pikepdf.open(path) as pdf:
+            names = {str(obj.BaseFont).lstrip("/") for obj in pdf.objects
+                     if isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == "/Font"
+                     and "/BaseFont" in obj and obj.get("/Subtype") != "/CIDFontType2"}
+    return {re.sub(r"^[A-Z]{6}\+", "", name) for name in names}
+
+
+#: Faces that exist as fonts: regular and bold everywhere; italics only where the family has
+#: them (Noto Sans); never an oblique, which is a slanted copy made by the renderer.
+REAL_STYLES = {"", "-Bold"}
+ITALIC_FAMILIES = {"Noto Sans"}
+
+
+def assert_locale_fonts(path, locales):
+    """Every font of the PDF is a real face of a family in its locales' stacks."""
+    stacks = {family for locale in locales for family in font_stack(locale)}
+    for name in pdf_fonts(path):
+        matches = [family for family in stacks if name.startswith(family.replace(" ", "-"))
+                   and name[len(family):] in REAL_STYLES | (
+                       {"-Italic", "-Bold-Italic"} if family in ITALIC_FAMILIES else set())]
+        assert matches, f"{path.name}: {name} is not a face of {sorted(stacks)}"
+
+
+def test_fonts_are_the_locale_stack_only(built):
+    out, manifest, _ = built
+    seen = set()
+    for entry in manifest["documents"]:
+        assert_locale_fonts(out / entry["path"], entry["locales"])
+        seen |= pdf_fonts(out / entry["path"])
+    # Bold is a real bold face in every script the sample prints.
+    assert {"Noto-Sans-Bold", "Noto-Sans-Arabic-Bold", "Noto-Sans-CJK-JP-Bold"} <= seen
 
 
 def test_pdfx4_output_intent_and_cmyk(built):
