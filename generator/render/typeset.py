@@ -17,11 +17,11 @@ and ``dir`` attributes):
   the last two words (in Japanese and Chinese the last two phrases) are bound together.
 
 WeasyPrint 70 supports none of ``unicode-bidi``, ``word-break: keep-all``, ``line-break:
-strict`` or ``text-wrap: balance``. So the line breaking is done with characters that Pango
-honours and that leave no trace in the PDF's text (WORD JOINER: no break here; NO-BREAK
-SPACE), and the isolation with an inline element per run, whose direction WeasyPrint keeps on
-each line (Unicode isolates in the text would be lost after the first line, since WeasyPrint
-lays out every line of a paragraph on its own).
+strict`` or ``text-wrap: balance``. So the line breaking is done with WORD JOINER (no break
+here, also after a space), which Pango honours and which leaves no trace in the PDF's text (a
+no-break space would be read back as one), and the isolation with an inline element per run,
+whose direction WeasyPrint keeps on each line (Unicode isolates in the text would be lost
+after the first line, since WeasyPrint lays out every line of a paragraph on its own).
 """
 
 from __future__ import annotations
@@ -37,7 +37,6 @@ from markupsafe import escape
 
 LRI, PDI, FSI, RLI = "\u2066", "\u2069", "\u2068", "\u2067"
 WJ = "\u2060"
-NBSP = "\u00a0"
 
 #: Headlines are bound at their last two words when those two are at most this long together
 #: (a longer pair would leave a ragged, half-empty line above it).
@@ -153,7 +152,8 @@ def _set_text(node: _TextNode, keep_pattern: re.Pattern | None) -> str:
 
 
 def bind_last_words(text: str, lang: str) -> str:
-    """``text`` with its last two words bound together (a no-break space), so a headline never
+    """``text`` with its last two words bound together (a word joiner after the space between
+    them), so a headline never
     ends on a line with one word; for Japanese and Chinese, the last two phrases."""
     if _phrase_language(lang):
         parts = phrases(text, lang)
@@ -162,15 +162,15 @@ def bind_last_words(text: str, lang: str) -> str:
         last_two = parts[-2] + parts[-1]
         if len(last_two.strip()) > HEADLINE_PAIR_MAX // 2:
             return text
-        return "".join(parts[:-2]) + join_characters(last_two.replace(" ", NBSP),
-                                                       across_spaces=True, wide_only=True)
+        return "".join(parts[:-2]) + join_characters(last_two, across_spaces=True,
+                                                       wide_only=True)
     stripped = text.rstrip()
     words = stripped.split(" ")
     if len(words) < 3 or not words[-1] or not words[-2]:
         return text
     if len(words[-2]) + len(words[-1]) + 1 > HEADLINE_PAIR_MAX:
         return text
-    return " ".join(words[:-2]) + " " + words[-2] + NBSP + words[-1] + text[len(stripped):]
+    return " ".join(words[:-2]) + " " + words[-2] + " " + WJ + words[-1] + text[len(stripped):]
 
 
 # --- kept together ------------------------------------------------------------------------
@@ -206,11 +206,11 @@ def _overlaps(span: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
 
 
 def keep_together(token: str) -> str:
-    """``token`` with no break opportunity inside: spaces become no-break spaces and a word
-    joiner goes between the other characters."""
+    """``token`` with no break opportunity inside: a word joiner between every two of its
+    characters, spaces included."""
     if len(token) > LONGEST_TOKEN:
         return token
-    return join_characters(token.replace(" ", NBSP), across_spaces=True)
+    return join_characters(token, across_spaces=True)
 
 
 def keep_url(url: str) -> str:
@@ -222,16 +222,19 @@ def keep_url(url: str) -> str:
 
 def join_characters(text: str, across_spaces: bool = False, wide_only: bool = False) -> str:
     """A word joiner between every two characters of ``text`` that a line could break between:
-    not around spaces (unless ``across_spaces``), never before a combining mark or a joiner,
-    and with ``wide_only`` only next to an East Asian wide character (two Latin letters never
-    break apart anyway)."""
+    around spaces only with ``across_spaces``, never before a combining mark or a joiner, and
+    otherwise with ``wide_only`` only next to an East Asian wide character (two Latin letters
+    never break apart anyway)."""
     out: list[str] = []
     for char in text:
         if out:
             previous = out[-1]
-            if (previous != WJ and char != WJ and not _attaches(char)
-                    and (across_spaces or not (previous.isspace() or char.isspace()))
-                    and (not wide_only or _wide(previous) or _wide(char))):
+            if previous == WJ or char == WJ or _attaches(char):
+                pass
+            elif previous.isspace() or char.isspace():
+                if across_spaces:
+                    out.append(WJ)
+            elif not wide_only or _wide(previous) or _wide(char):
                 out.append(WJ)
         out.append(char)
     return "".join(out)

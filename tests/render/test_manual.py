@@ -27,11 +27,9 @@ def manuals(tmp_path_factory):
 
 
 def pages(path) -> list[str]:
-    """Each page's text; headlines bind their last two words with a no-break space."""
     pdf = pdfium.PdfDocument(str(path))
     try:
-        return [page.get_textpage().get_text_range().replace("\r\n", "\n").replace("\xa0", " ")
-                for page in pdf]
+        return [page.get_textpage().get_text_range().replace("\r\n", "\n") for page in pdf]
     finally:
         pdf.close()
 

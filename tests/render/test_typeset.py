@@ -14,7 +14,6 @@ import weasyprint
 
 from generator.render.typeset import (
     LRI,
-    NBSP,
     PDI,
     WJ,
     bind_last_words,
@@ -28,9 +27,8 @@ from generator.render.typeset import (
 
 
 def visible(text: str) -> str:
-    """Invisible typesetting characters made visible: ``·`` joiner, ``_`` no-break space,
-    ``[`` ``]`` an isolate."""
-    return text.replace(WJ, "·").replace(NBSP, "_").replace(LRI, "[").replace(PDI, "]")
+    """Invisible typesetting characters made visible: ``·`` word joiner, ``[`` ``]`` isolate."""
+    return text.replace(WJ, "·").replace(LRI, "[").replace(PDI, "]")
 
 
 # --- exact markup ---------------------------------------------------------------------------
@@ -69,7 +67,7 @@ def test_japanese_breaks_only_between_phrases():
 
 def test_headlines_bind_their_last_two_words():
     assert visible(bind_last_words("Thank you for choosing the Aurora kettle!", "en")) == (
-        "Thank you for choosing the Aurora_kettle!")
+        "Thank you for choosing the Aurora ·kettle!")
     assert visible(bind_last_words("Aurora ケトルをお選びいただき、ありがとうございます！", "ja")) == (
         "Aurora ケトルをお選びいただき、あ·り·が·と·う·ご·ざ·い·ま·す·！")
     # Two words stay as they are, and so does a pair too long for one line.
@@ -85,7 +83,7 @@ def test_the_document_is_set_per_element_language_and_direction():
             '<p lang="ko" dir="ltr">먼저 연락해</p><svg><text>AK-1</text></svg></body></html>')
     assert visible(typeset(html, keep=["AK-1"])) == (
         '<html lang="ar" dir="rtl"><head><title>Testa AK-1</title></head><body>'
-        '<h1 class="headline">شكرًا لاختيارك_<span dir="ltr">Aurora</span>!</h1>'
+        '<h1 class="headline">شكرًا لاختيارك ·<span dir="ltr">Aurora</span>!</h1>'
         '<p>الطراز: <span dir="ltr">A·K·-·1 &amp; Co</span></p>'
         '<li lang="en" dir="ltr">Rinse the kettle twice.</li>'
         '<p lang="ko" dir="ltr">먼·저 연·락·해</p><svg><text>AK-1</text></svg></body></html>')
