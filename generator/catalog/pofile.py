@@ -1,12 +1,16 @@
-"""A small, symmetric reader and writer for the translators' PO files of product texts.
+"""A small, symmetric reader and writer for the translators' PO files, and their compiled MO form.
 
 Babel's PO writer regenerates the header (creation date, generator version) and drops the
 ``#|`` previous msgid, so a file it rewrites never stays byte-identical. Product catalogs need
 exactly that: ``insertgen i18n update`` and an XLIFF import only write when an entry really
 changed, and a file written here reads back to the same entries. What is read: translator
 comments (``#``), extracted comments (``#.``), references (``#:``), flags (``#,``), the previous
-msgid (``#|``), ``msgctxt``, ``msgid``, ``msgid_plural``, ``msgstr``/``msgstr[n]`` and obsolete
-entries (``#~``); the header entry is kept as written.
+msgid (``#|``, ``#~|`` in an obsolete entry), ``msgctxt``, ``msgid``, ``msgid_plural``,
+``msgstr``/``msgstr[n]`` and obsolete entries (``#~``); the header entry is kept as written.
+
+What is written follows GNU gettext (``msgfmt -c``, ``msgmerge`` and ``msginit`` read it): a
+plural entry always has its ``msgstr[n]`` lines, an obsolete entry's previous msgid is ``#~|``,
+and the two header dates change only when the entries they date change (:func:`stamp_dates`).
 """
 
 from __future__ import annotations
@@ -119,6 +123,8 @@ def parse(text: str) -> PoFile:
         obsolete = line.startswith("#~")
         if obsolete:
             line = line[2:].lstrip()
+            if line.startswith("|"):  # ``#~| msgid``: an obsolete entry's previous msgid
+                line, obsolete = "#" + line, False
         if not line:
             finish()
             continue
@@ -227,13 +233,15 @@ def format_po(po: PoFile) -> str:
         if entry.flags:
             lines.append("#, " + ", ".join(entry.flags))
         if entry.previous_msgid is not None:
-            lines += [f"#| {line}" for line in _string("msgid", entry.previous_msgid)]
+            mark = "#~|" if entry.obsolete else "#|"
+            lines += [f"{mark} {line}" for line in _string("msgid", entry.previous_msgid)]
         if entry.msgctxt is not None:
             lines += _string("msgctxt", entry.msgctxt, prefix)
         lines += _string("msgid", entry.msgid, prefix)
         if entry.msgid_plural is not None:
             lines += _string("msgid_plural", entry.msgid_plural, prefix)
-            for index, form in enumerate(entry.plurals):
+            # A template has no forms yet; gettext still wants the msgstr[n] lines.
+            for index, form in enumerate(entry.plurals or ["", ""]):
                 lines += _string(f"msgstr[{index}]", form, prefix)
         else:
             lines += _string("msgstr", entry.msgstr, prefix)
@@ -241,12 +249,123 @@ def format_po(po: PoFile) -> str:
 
 
 def write_if_changed(path: Path, po: PoFile) -> bool:
-    """Write ``po`` to ``path`` only when the text differs; ``True`` when written."""
+    """Write ``po`` to ``path`` only when the text differs; ``True`` when written. The header
+    dates are brought up to date first (:func:`stamp_dates`), so an unchanged file keeps its."""
+    old_text = path.read_text(encoding="utf-8") if path.is_file() else None
+    try:
+        previous = parse(old_text) if old_text is not None else None
+    except PoSyntaxError:
+        previous = None
+    stamp_dates(po, previous)
     text = format_po(po)
-    if path.is_file() and path.read_text(encoding="utf-8") == text:
+    if text == old_text:
         return False
     path.parent.mkdir(parents=True, exist_ok=True)
     temp = path.with_name(f".{path.name}.tmp")
     temp.write_text(text, encoding="utf-8")
     temp.replace(path)
     return True
+
+
+# --- header ---------------------------------------------------------------------------------
+
+#: The header fields GNU gettext writes, in its order (``msginit``, ``msgmerge``).
+STANDARD_FIELDS = ("Project-Id-Version", "Report-Msgid-Bugs-To", "POT-Creation-Date",
+                   "PO-Revision-Date", "Last-Translator", "Language-Team", "Language",
+                   "MIME-Version", "Content-Type", "Content-Transfer-Encoding", "Plural-Forms")
+
+
+def header_fields(header: str) -> dict[str, str]:
+    """``Name: value`` lines of a header, in order (a line without a colon is dropped)."""
+    fields: dict[str, str] = {}
+    for line in header.splitlines():
+        name, colon, value = line.partition(":")
+        if colon and name.strip():
+            fields.setdefault(name.strip(), value.strip())
+    return fields
+
+
+def format_header(fields: dict[str, str]) -> str:
+    """The header text: the standard fields in gettext's order, then the others as given."""
+    names = [n for n in STANDARD_FIELDS if n in fields] + [n for n in fields if n not in STANDARD_FIELDS]
+    return "".join(f"{name}: {fields[name]}\n" for name in names)
+
+
+def now_stamp() -> str:
+    """The date for a header: ``SOURCE_DATE_EPOCH`` when set (reproducible runs), else now."""
+    import datetime
+    import os
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    moment = (datetime.datetime.fromtimestamp(int(epoch), datetime.UTC) if epoch.isdigit()
+              else datetime.datetime.now(datetime.UTC))
+    return moment.strftime("%Y-%m-%d %H:%M+0000")
+
+
+def _template_side(po: PoFile) -> list:
+    """What the template decides: the messages, their comments, references and format flags."""
+    return [(e.msgctxt, e.msgid, e.msgid_plural, e.extracted_comments, e.references,
+             [f for f in e.flags if f != "fuzzy"]) for e in po.entries if not e.obsolete]
+
+
+def _translation_side(po: PoFile) -> dict:
+    """What translators decide: each translated message's text, forms, fuzzy flag and notes."""
+    return {(e.msgctxt, e.msgid): (e.msgstr, e.plurals, e.fuzzy, e.translator_comments)
+            for e in po.entries if not e.obsolete and (e.msgstr or any(e.plurals))}
+
+
+def stamp_dates(po: PoFile, previous: PoFile | None, now: str | None = None) -> None:
+    """Set ``POT-Creation-Date`` and ``PO-Revision-Date`` in ``po``'s header: the previous
+    file's dates where its messages (template side) or its translations did not change, else
+    ``now`` (:func:`now_stamp`). A new file gets ``now`` for both, so running a command twice
+    never changes a date."""
+    fields = header_fields(po.header)
+    old = header_fields(previous.header) if previous is not None else {}
+    stamp = now or now_stamp()
+
+    def date(name: str, unchanged: bool) -> str:
+        kept = old.get(name) or fields.get(name)
+        return kept if unchanged and kept else stamp
+
+    same_template = previous is not None and _template_side(po) == _template_side(previous)
+    same_translations = previous is not None and _translation_side(po) == _translation_side(previous)
+    fields["POT-Creation-Date"] = date("POT-Creation-Date", same_template)
+    fields["PO-Revision-Date"] = date("PO-Revision-Date", same_translations)
+    po.header = format_header(fields)
+
+
+# --- compiled form --------------------------------------------------------------------------
+
+
+def format_mo(po: PoFile) -> bytes:
+    """The GNU ``.mo`` of ``po``: the header and every translated entry that is neither fuzzy
+    nor obsolete (a plural entry only with all its forms), keys sorted as ``msgfmt`` sorts
+    them, without the optional hash table (readers fall back to a binary search)."""
+    import struct
+
+    # msgfmt leaves the template's date out of the compiled header, and so does this.
+    header = "".join(line for line in po.header.splitlines(keepends=True)
+                     if not line.startswith("POT-Creation-Date:"))
+    pairs = {b"": header.encode("utf-8")}
+    for entry in po.entries:
+        if entry.obsolete or entry.fuzzy:
+            continue
+        key = entry.msgid if entry.msgctxt is None else f"{entry.msgctxt}\x04{entry.msgid}"
+        if entry.msgid_plural is not None:
+            if entry.plurals and all(entry.plurals):
+                pairs[f"{key}\0{entry.msgid_plural}".encode()] = "\0".join(entry.plurals).encode()
+        elif entry.msgstr:
+            pairs[key.encode()] = entry.msgstr.encode()
+    keys = sorted(pairs)
+    count = len(keys)
+    originals_at = 7 * 4
+    translations_at = originals_at + 8 * count
+    data_at = translations_at + 8 * count
+    tables, blob = [[], []], bytearray()
+    for table, texts in zip(tables, (keys, [pairs[k] for k in keys]), strict=True):
+        for text in texts:
+            table.append((len(text), data_at + len(blob)))
+            blob += text + b"\0"
+    head = struct.pack("<7I", 0x950412DE, 0, count, originals_at, translations_at, 0, data_at)
+    index = b"".join(struct.pack("<2I", *pair) for table in tables for pair in table)
+    return head + index + bytes(blob)

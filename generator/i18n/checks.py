@@ -3,7 +3,8 @@
 Each check is a plain function ``(source, translation, terms) -> [problem, ...]`` in
 :data:`CHECKS`, in the manner of Babel's checkers: placeholders and markup match the source,
 do-not-translate terms (brand, model, SKU, identifiers) are kept, URLs, e-mail addresses and
-phone numbers are unchanged. Plural forms are checked where plurals exist (layout wording).
+phone numbers are unchanged, line breaks at the start and end as in the source (GNU ``msgfmt -c``
+refuses a file otherwise). Plural forms are checked where plurals exist (layout wording).
 A translation that fails a check is not printed; the build falls back and says why.
 """
 
@@ -56,6 +57,16 @@ def kept_terms(source: str, translation: str, terms: tuple[str, ...]) -> list[st
             for term in terms if term in source and term not in translation]
 
 
+def line_breaks(source: str, translation: str, terms: tuple[str, ...]) -> list[str]:
+    problems = []
+    for where, ends in (("start", str.startswith), ("end", str.endswith)):
+        wanted = ends(source, "\n")
+        if wanted != ends(translation, "\n"):
+            problems.append(f"expected {'a' if wanted else 'no'} line break at the {where} as in "
+                            f"the source, got {'none' if wanted else 'one'}")
+    return problems
+
+
 def unchanged(pattern: re.Pattern, what: str, normalize: Callable[[str], str] = str):
     def check(source: str, translation: str, terms: tuple[str, ...]) -> list[str]:
         present = {normalize(m) for m in pattern.findall(translation)}
@@ -71,7 +82,7 @@ def _digits(phone: str) -> str:
 
 
 #: The checks run on every translation, in order.
-CHECKS = [placeholders, markup, kept_terms, unchanged(_URL, "URL"),
+CHECKS = [placeholders, markup, kept_terms, line_breaks, unchanged(_URL, "URL"),
           unchanged(_EMAIL, "e-mail address"), unchanged(_PHONE, "phone number", _digits)]
 
 

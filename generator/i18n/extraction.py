@@ -10,25 +10,37 @@ Two kinds of catalogs:
 - layout wording: ``locales/<ll>/LC_MESSAGES/insertgen.po`` extracted from the Jinja layouts
   (a catalog's own layouts, or insertgen's built-in ones in its own repository).
 
-Files are written only when their text changes, so running a command twice changes nothing.
+Every file has the full gettext header (``Project-Id-Version`` to ``Plural-Forms``, CLDR's plural
+forms from :mod:`generator.i18n.plurals`); what a translator's tool set there (``Last-Translator``,
+``Language-Team``, ``X-Generator``, ...) is kept. Files are written only when their text changes,
+and the header dates only move when the messages or the translations do, so running a command
+twice changes nothing. ``msgfmt -c``, ``msgmerge`` and ``msginit`` accept all of it.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import io
 from pathlib import Path
 
-from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
-from babel.messages.mofile import write_mo
 
 from generator.catalog import LoadedCatalog, LoadedProduct
-from generator.catalog.pofile import Entry, PoFile, PoSyntaxError, format_po, read, write_if_changed
+from generator.catalog.pofile import (
+    Entry,
+    PoFile,
+    PoSyntaxError,
+    format_header,
+    format_mo,
+    format_po,
+    header_fields,
+    read,
+    write_if_changed,
+)
 from generator.catalog.translator_files import LOCALES_DIR, Unit, po_display, units
 from generator.findings import Finding, Severity
 from generator.i18n.checks import CHECKS, plural_problem, protected_terms
+from generator.i18n.plurals import PluralForms, cldr_plural_forms, parse_plural_forms, remap
 from generator.i18n.translations import fallback_chain, printed_kinds
 from generator.i18n.wording import DOMAIN, babel_locale, gettext_dir
 
@@ -70,16 +82,23 @@ def _comments(unit: Unit, terms: tuple[str, ...]) -> list[str]:
     return comments
 
 
-def _header(project: str, locale: str | None, source_locale: str) -> str:
-    lines = [f"Project-Id-Version: {project}"]
-    if locale:
-        babel = babel_locale(locale)
-        catalog = Catalog(locale=babel)
-        lines += [f"Language: {locale}", f"Plural-Forms: {catalog.plural_forms}"]
-    lines += ["MIME-Version: 1.0", "Content-Type: text/plain; charset=UTF-8",
-              "Content-Transfer-Encoding: 8bit", f"X-Source-Language: {source_locale}",
-              "X-Generator: insertgen"]
-    return "".join(f"{line}\n" for line in lines)
+def _header(project: str, locale: str | None, source_locale: str,
+            existing: PoFile | None = None) -> str:
+    """The header of a PO file for ``locale`` (a template's when ``None``): every standard
+    field, the values a translator's tool wrote kept, Language, Plural-Forms (CLDR) and the
+    encoding always insertgen's. The dates are set when the file is written."""
+    kept = header_fields(existing.header) if existing is not None else {}
+    language = locale or source_locale
+    fields = {"Project-Id-Version": project, "Report-Msgid-Bugs-To": "",
+              "Last-Translator": "", "Language-Team": babel_locale(locale).english_name if locale else ""}
+    fields.update(kept)
+    fields.update({"Language": str(babel_locale(language)), "MIME-Version": "1.0",
+                   "Content-Type": "text/plain; charset=UTF-8",
+                   "Content-Transfer-Encoding": "8bit",
+                   "Plural-Forms": cldr_plural_forms(language).header,
+                   "X-Source-Language": source_locale})
+    fields.setdefault("X-Generator", "insertgen")
+    return format_header(fields)
 
 
 def merge_product(existing: PoFile | None, template: list[Entry], header: str,
@@ -109,8 +128,7 @@ def merge_product(existing: PoFile | None, template: list[Entry], header: str,
     for gone in old.values():  # fields no longer in the product: obsolete, never dropped
         if gone.msgstr or gone.obsolete:
             entries.append(dataclasses.replace(gone, obsolete=True))
-    return PoFile(existing.header if existing else header, entries,
-                  existing.header_comments if existing else [])
+    return PoFile(header, entries, existing.header_comments if existing else [])
 
 
 def target_locales(catalog: LoadedCatalog, loaded: LoadedProduct) -> list[str]:
@@ -138,7 +156,8 @@ def update_products(catalog: LoadedCatalog, only: tuple[str, ...] = ()) -> list[
                         if existing is None and legacy is not None and legacy.kind == "yaml"
                         else None)
             po = merge_product(existing, template,
-                               _header(loaded.product.sku, locale, catalog.brand.source_locale),
+                               _header(loaded.product.sku, locale, catalog.brand.source_locale,
+                                       existing),
                                imported)
             changed = write_if_changed(path, po)
             detail = _stats(po)
@@ -178,9 +197,11 @@ def extract_products(catalog: LoadedCatalog) -> list[Written]:
     written = []
     for loaded in catalog.products:
         display = f"{LOCALES_DIR}/{loaded.product.sku}.pot"
-        po = PoFile(_header(loaded.product.sku, None, catalog.brand.source_locale),
-                    product_entries(catalog, loaded))
-        changed = write_if_changed(catalog.root / display, po)
+        path = catalog.root / display
+        existing = read(path) if path.is_file() else None
+        po = PoFile(_header(loaded.product.sku, None, catalog.brand.source_locale, existing),
+                    product_entries(catalog, loaded), existing.header_comments if existing else [])
+        changed = write_if_changed(path, po)
         written.append(Written(display, changed, f"{len(po.entries)} texts"))
     return written
 
@@ -222,10 +243,14 @@ def layout_template(root: Path) -> list[Entry]:
 
 
 def merge_layout(existing: PoFile | None, template: list[Entry], header: str,
-                 plurals: int) -> PoFile:
+                 forms: PluralForms) -> PoFile:
     """Layout wording keyed by (msgctxt, msgid): kept translations and comments, new messages
-    empty, messages no layout uses any more obsolete."""
+    empty, messages no layout uses any more obsolete. Plural translations written for another
+    ``Plural-Forms`` formula are moved to the form CLDR's gives the same numbers; when that is
+    not one to one, or the number of forms changed, the entry turns fuzzy for a translator."""
     old = {(e.msgctxt, e.msgid): e for e in (existing.entries if existing else [])}
+    written_for = parse_plural_forms(header_fields(existing.header).get("Plural-Forms", "")) \
+        if existing is not None else None
     entries = []
     for fresh in template:
         before = old.pop((fresh.msgctxt, fresh.msgid), None)
@@ -235,12 +260,27 @@ def merge_layout(existing: PoFile | None, template: list[Entry], header: str,
             entry.translator_comments = list(before.translator_comments)
             entry.extracted_comments = list(before.extracted_comments) or entry.extracted_comments
             entry.flags = list(dict.fromkeys(before.flags + fresh.flags))
-        elif fresh.msgid_plural is not None:
-            entry.plurals = [""] * plurals
+            entry.previous_msgid = before.previous_msgid
+        if fresh.msgid_plural is not None:
+            _fit_plurals(entry, written_for, forms)
         entries.append(entry)
     entries += [dataclasses.replace(e, obsolete=True) for e in old.values() if e.msgstr or e.plurals]
-    return PoFile(existing.header if existing else header, entries,
-                  existing.header_comments if existing else [])
+    return PoFile(header, entries, existing.header_comments if existing else [])
+
+
+def _fit_plurals(entry: Entry, written_for: PluralForms | None, forms: PluralForms) -> None:
+    """``entry.plurals`` as ``forms`` wants them (see :func:`merge_layout`)."""
+    if not any(entry.plurals):
+        entry.plurals = [""] * forms.count
+        return
+    exact = True
+    if written_for is not None and written_for != forms:
+        entry.plurals, exact = remap(entry.plurals, written_for, forms)
+    if written_for is None or written_for.count != forms.count or len(entry.plurals) != forms.count:
+        exact = False
+        entry.plurals = (entry.plurals + [""] * forms.count)[:forms.count]
+    if not exact:
+        entry.fuzzy = True
 
 
 def extract_layouts(root: Path, project: str) -> list[Written]:
@@ -248,7 +288,11 @@ def extract_layouts(root: Path, project: str) -> list[Written]:
     if not template:
         return []
     display = f"{LOCALES_DIR}/{DOMAIN}.pot"
-    changed = write_if_changed(root / display, PoFile(_header(project, None, "en"), template))
+    path = root / display
+    existing = read(path) if path.is_file() else None
+    po = PoFile(_header(project, None, "en", existing), template,
+                existing.header_comments if existing else [])
+    changed = write_if_changed(path, po)
     return [Written(display, changed, f"{len(template)} messages")]
 
 
@@ -261,8 +305,8 @@ def update_layouts(root: Path, project: str, locales: list[str]) -> list[Written
         display = f"{LOCALES_DIR}/{gettext_dir(locale)}/LC_MESSAGES/{DOMAIN}.po"
         path = root / display
         existing = read(path) if path.is_file() else None
-        plurals = Catalog(locale=babel_locale(locale)).num_plurals
-        po = merge_layout(existing, template, _header(project, locale, "en"), plurals)
+        po = merge_layout(existing, template, _header(project, locale, "en", existing),
+                          cldr_plural_forms(locale))
         written.append(Written(display, write_if_changed(path, po), _stats(po)))
     return written
 
@@ -295,7 +339,7 @@ def compile_all(root: Path, out: Path | None, terms: tuple[str, ...] = ()) -> tu
         findings += check_po(po, display, locale, terms)
         target = (out / display if out else path).with_suffix(".mo")
         target.parent.mkdir(parents=True, exist_ok=True)
-        data = mo_bytes(po, locale)
+        data = format_mo(po)
         changed = not target.is_file() or target.read_bytes() != data
         if changed:
             target.write_bytes(data)
@@ -311,7 +355,7 @@ def _locale_of(path: Path, root: Path) -> str:
 def check_po(po: PoFile, display: str, locale: str, terms: tuple[str, ...]) -> list[Finding]:
     """The translation checks on every translated entry of ``po``."""
     findings = []
-    expected = Catalog(locale=babel_locale(locale)).num_plurals
+    expected = cldr_plural_forms(locale).count
     for entry in po.entries:
         if entry.obsolete:
             continue
@@ -331,23 +375,6 @@ def check_po(po: PoFile, display: str, locale: str, terms: tuple[str, ...]) -> l
                              source=display, line=entry.msgstr_line or entry.line, field=field,
                              locale=locale, message=problem) for problem in dict.fromkeys(problems)]
     return findings
-
-
-def mo_bytes(po: PoFile, locale: str) -> bytes:
-    """The compiled ``.mo`` of ``po`` (fuzzy and empty translations left out)."""
-    catalog = Catalog(locale=babel_locale(locale))
-    for entry in po.entries:
-        if entry.obsolete or entry.fuzzy:
-            continue
-        if entry.msgid_plural is not None:
-            if all(entry.plurals):
-                catalog.add((entry.msgid, entry.msgid_plural), tuple(entry.plurals),
-                            context=entry.msgctxt)
-        elif entry.msgstr:
-            catalog.add(entry.msgid, entry.msgstr, context=entry.msgctxt)
-    buffer = io.BytesIO()
-    write_mo(buffer, catalog)
-    return buffer.getvalue()
 
 
 __all__ = ["Written", "format_po", "update_products", "extract_products", "update_layouts",

@@ -289,7 +289,7 @@ def test_xliff_import_applies_a_translation(catalog, tmp_path):
     exported = tmp_path / "fr.xlf"
     run_cli("i18n", "export", catalog, "--locale", "fr", "--output", exported)
     text = exported.read_text(encoding="utf-8")
-    assert '<trans-unit id="TS-FAN|name" resname="name">' in text
+    assert '<trans-unit id="TS-FAN|name" resname="name" maxwidth="60" size-unit="char">' in text
     text = text.replace('<source xml:space="preserve">Breeze Desk Fan</source>',
                         '<source xml:space="preserve">Breeze Desk Fan</source>\n        '
                         '<target xml:space="preserve" state="translated">Ventilateur Breeze</target>')
