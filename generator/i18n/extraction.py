@@ -276,7 +276,8 @@ def _fit_plurals(entry: Entry, written_for: PluralForms | None, forms: PluralFor
     exact = True
     if written_for is not None and written_for != forms:
         entry.plurals, exact = remap(entry.plurals, written_for, forms)
-    if written_for is None or written_for.count != forms.count or len(entry.plurals) != forms.count:
+        exact = exact and written_for.count == forms.count
+    if len(entry.plurals) != forms.count:
         exact = False
         entry.plurals = (entry.plurals + [""] * forms.count)[:forms.count]
     if not exact:
