@@ -11,7 +11,7 @@ from __future__ import annotations
 import click
 
 from generator import __version__
-from generator.cli import build, catalog, compliance, i18n, press
+from generator.cli import build, catalog, compliance, i18n, press, serve
 from generator.cli.common import PROFILE_NAMES, add_verbosity_options, examples
 
 __all__ = ["PROFILE_NAMES", "main"]
@@ -32,7 +32,7 @@ def main() -> None:
 
 for command in (catalog.init, build.build, catalog.validate, catalog.schema, catalog.doctor,
                 build.check, press.preflight, press.impose, press.proof, compliance.compliance,
-                i18n.i18n):
+                i18n.i18n, serve.serve):
     main.add_command(command)
 
 #: Examples for the translators' commands, unless their own --help has some.

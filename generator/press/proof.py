@@ -48,7 +48,7 @@ import dataclasses
 import html
 import io
 import math
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote
 
@@ -139,15 +139,17 @@ class ProofResult:
 # --- one page ---------------------------------------------------------------------------
 
 
-def proof_page(pdf: Path, page: int, *, dpi: int = 100, safe_mm: float | None = None) -> Image.Image:
+def proof_page(pdf: Path, page: int, *, dpi: int = 100, safe_mm: float | None = None,
+               guides: Collection[str] | None = None) -> Image.Image:
     """Proofs stage: page ``page`` (1-based) of ``pdf`` as an RGB picture of its whole MediaBox
-    at ``dpi``, with the trim, bleed and safe-zone guides drawn over it (see the module)."""
+    at ``dpi``, with the trim, bleed and safe-zone guides drawn over it (see the module);
+    ``guides`` names the ones to draw (``"trim"``, ``"bleed"``, ``"safe zone"``; all by default)."""
     document = _open(pdf)
     try:
         if not 1 <= page <= len(document):
             raise ProofError(f"{pdf}: expected a page from 1 to {len(document)}, got {page}")
         image, boxes = _render(document[page - 1], dpi)
-        _draw_guides(image, boxes, dpi, safe_mm)
+        _draw_guides(image, boxes, dpi, safe_mm, guides)
         return image
     finally:
         document.close()
@@ -241,10 +243,13 @@ def guide_pixels(box: Box, boxes: PageBoxes, dpi: float) -> tuple[int, int, int,
             pixel(my1 - y0, height))
 
 
-def _draw_guides(image: Image.Image, boxes: PageBoxes, dpi: float, safe_mm: float | None) -> None:
+def _draw_guides(image: Image.Image, boxes: PageBoxes, dpi: float, safe_mm: float | None,
+                 only: Collection[str] | None = None) -> None:
     draw = ImageDraw.Draw(image)
     width = line_width(dpi)
     for guide in GUIDES:
+        if only is not None and guide.name not in only:
+            continue
         box = {SAFE: boxes.safe(safe_mm), BLEED: boxes.bleed, TRIM: boxes.trim}[guide]
         if box is not None:
             left, right, top, bottom = guide_pixels(box, boxes, dpi)

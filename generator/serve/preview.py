@@ -1,0 +1,346 @@
+"""The preview's documents: the build's plan of one catalog, each document rendered by the
+orchestrator's own functions and kept with its findings, pages and outlines.
+
+All the work (loading the catalog, preparing and rendering documents) happens in one worker
+thread, one document at a time, so the web server's event loop stays free and WeasyPrint is
+never entered twice at once. Saved files are handed in with :meth:`Preview.changed`; the worker
+reloads the catalog, marks the documents they affect and renders those first that somebody is
+looking at. Whatever a catalog contains, the worker keeps running: a catalog that does not
+load is reported on every page, a document that fails shows why.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from generator.build import (
+    BuildOptions,
+    Planned,
+    complete,
+    failed_copy_path,
+    plan,
+    planned_record,
+    prepare,
+    render_all,
+)
+from generator.catalog import LoadedCatalog, load_catalog
+from generator.findings import Finding, InsertgenError, Severity
+from generator.i18n.status import Status, translation_status
+from generator.render.fit import fit_findings
+from generator.serve.changes import affected
+from generator.serve.pictures import Outline, find_texts
+
+log = logging.getLogger("insertgen.serve")
+
+#: Document states, as the index shows them.
+QUEUED, OK, WARNINGS, FAILED = "queued", "ok", "warnings", "failed"
+
+
+@dataclasses.dataclass
+class DocumentView:
+    """One document as the preview last rendered it."""
+
+    #: The build's path of the document, ``SKU/SKU_<document>_<locales>.pdf``: its identity.
+    path: str
+    sku: str
+    document: str
+    layout: str
+    locales: list[str]
+    marketplace: str
+    #: The layout's safe zone in mm (for the guide).
+    safe_mm: float | None
+    trim_mm: tuple[float, float] = (0.0, 0.0)
+    status: str = QUEUED
+    #: Every finding of the last render (validation, fallbacks, compliance, fit, preflight).
+    findings: list[Finding] = dataclasses.field(default_factory=list)
+    pages: int = 0
+    #: The PDF whose pages are shown: the built file, or the marked copy of a failed one.
+    pdf: Path | None = None
+    #: Counts renders; page picture URLs carry it, so a browser never shows an old picture.
+    version: int = 0
+    #: Seconds the last render took (preparing and rendering).
+    seconds: float | None = None
+    #: Where the texts that do not fit are printed.
+    outlines: list[Outline] = dataclasses.field(default_factory=list)
+    #: Whether the document waits for a render the catalog's latest change asked for.
+    stale: bool = True
+
+
+@dataclasses.dataclass
+class CatalogState:
+    """The catalog as last loaded: its findings, or why it does not load."""
+
+    #: Increases with every load, so pages can tell that something changed.
+    generation: int = 0
+    findings: list[Finding] = dataclasses.field(default_factory=list)
+    #: Why the catalog does not load at all (its brand file is broken, ...), else ``None``.
+    error: str | None = None
+    source_locale: str = "en"
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity is Severity.ERROR]
+
+
+class Preview:
+    """The documents of the catalog at ``root``, rendered into ``scratch`` on demand."""
+
+    def __init__(self, root: Path, scratch: Path,
+                 notify: Callable[[dict], None] | None = None):
+        self.root = Path(root)
+        self.scratch = Path(scratch)
+        self.notify = notify or (lambda event: None)
+        self.catalog_state = CatalogState()
+        self.documents: dict[str, DocumentView] = {}
+        self._catalog: LoadedCatalog | None = None
+        self._plans: dict[str, Planned] = {}
+        self._status: Status | None = None
+        self._status_dirty = True
+        self._status_lock = threading.Lock()
+        self._lock = threading.Condition()
+        self._changes: set[str] = set()
+        self._reload = True
+        self._loading = False
+        self._first: list[str] = []  # documents a page is waiting for, most recent first
+        self._watched: dict[str, int] = {}
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    # --- asked from the web server (any thread) -------------------------------------------
+
+    def start(self) -> None:
+        """Start the worker thread; it loads the catalog and renders every document."""
+        self._thread = threading.Thread(target=self._work, name="insertgen-preview", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        with self._lock:
+            self._lock.notify_all()
+        if self._thread is not None:
+            self._thread.join(timeout=30)
+
+    def changed(self, paths: Iterable[str]) -> None:
+        """Files changed (catalog-relative, ``/`` separated): reload and re-render."""
+        with self._lock:
+            self._changes |= set(paths)
+            self._reload = True
+            self._lock.notify_all()
+
+    def watch(self, path: str, on: bool) -> None:
+        """A page showing ``path`` opened (``on``) or closed: its renders come first."""
+        with self._lock:
+            self._watched[path] = self._watched.get(path, 0) + (1 if on else -1)
+            if self._watched[path] <= 0:
+                del self._watched[path]
+
+    def wait(self, path: str, timeout: float) -> DocumentView | None:
+        """The document ``path`` once rendered (at most ``timeout`` seconds later; then as it
+        is), rendered before any other; ``None`` when the catalog has no such document."""
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            if path in self.documents and self.documents[path].stale:
+                self._first.insert(0, path)
+                self._lock.notify_all()
+            while not self._stop.is_set():
+                view = self.documents.get(path)
+                loaded = self.catalog_state.generation > 0 and not self._reload \
+                    and not self._loading
+                if loaded and (view is None or not view.stale):
+                    return view
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return view
+                self._lock.wait(left)
+            return self.documents.get(path)
+
+    def wait_loaded(self, timeout: float) -> None:
+        """Return once the catalog has been loaded (or ``timeout`` seconds have passed)."""
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            while self.catalog_state.generation == 0 and time.monotonic() < deadline:
+                self._lock.wait(deadline - time.monotonic())
+
+    def idle(self) -> bool:
+        """Whether every document is rendered and no change waits."""
+        with self._lock:
+            return (self.catalog_state.generation > 0 and not self._reload and not self._loading
+                    and not any(v.stale for v in self.documents.values()))
+
+    def status(self) -> Status | None:
+        """The translators' matrix, with the texts that do not fit as the rendered documents
+        measured them (``None`` before the catalog loads)."""
+        with self._status_lock:
+            with self._lock:
+                catalog, views, dirty = self._catalog, list(self.documents.values()), self._status_dirty
+                self._status_dirty = False
+            if catalog is None or not dirty:
+                return self._status
+            overflowing: dict[tuple[str, str], set] = {}
+            for view in views:
+                for finding in view.findings:
+                    if finding.category != "fit":
+                        continue
+                    for locale in view.locales:
+                        if finding.locale in (locale, None) or len(view.locales) == 1:
+                            overflowing.setdefault((view.sku, locale), set()).add(finding.field)
+            self._status = translation_status(
+                catalog, overflowing={k: len(v) for k, v in overflowing.items()})
+            return self._status
+
+    def views(self) -> list[DocumentView]:
+        with self._lock:
+            return list(self.documents.values())
+
+    # --- the worker ---------------------------------------------------------------------------
+
+    def _work(self) -> None:
+        while not self._stop.is_set():
+            with self._lock:
+                while not self._stop.is_set() and not self._reload and not self._next():
+                    self._lock.wait()
+                if self._stop.is_set():
+                    return
+                reload, changes = self._reload, self._changes
+                self._reload, self._changes = False, set()
+                self._loading = reload
+            try:
+                if reload:
+                    try:
+                        self._load(changes)
+                    finally:
+                        self._loading = False
+                    continue
+                path = self._next()
+                if path is not None:
+                    self._render(path)
+            except Exception:  # noqa: BLE001 - a bug is logged with its traceback; the server lives on
+                log.exception("insertgen serve: the preview worker hit a bug")
+                with self._lock:
+                    for view in self.documents.values():
+                        view.stale = False
+                    self._lock.notify_all()
+
+    def _next(self) -> str | None:
+        """The next document to render: one a page waits for, one being looked at, then the
+        rest in the build's order. Called with the lock held."""
+        for path in [*self._first, *self._watched, *self.documents]:
+            view = self.documents.get(path)
+            if view is not None and view.stale:
+                return path
+        return None
+
+    def _load(self, changes: set[str]) -> None:
+        """Load the catalog again and mark the documents the changed files affect."""
+        state = CatalogState(generation=self.catalog_state.generation + 1,
+                             source_locale=self.catalog_state.source_locale)
+        try:
+            catalog = load_catalog(self.root, partial=True)
+            plans = plan(catalog, BuildOptions(catalog=self.root, out=self.scratch))
+        except InsertgenError as error:
+            state.error = str(error)
+            state.findings = list(error.findings)
+            with self._lock:
+                self.catalog_state = state
+                self._lock.notify_all()
+            self.notify({"type": "catalog", "generation": state.generation, "error": state.error,
+                         "errors": len(state.errors) or 1})
+            return
+        state.findings = list(catalog.findings)
+        state.source_locale = catalog.brand.source_locale
+        first_load = self._catalog is None
+        touched = affected(catalog, plans, changes)
+        views: dict[str, DocumentView] = {}
+        for planned in plans:
+            old = self.documents.get(planned.path)
+            view = _view(planned)
+            if old is not None:  # the last render stays shown until the next one is done
+                for name in ("status", "findings", "pages", "pdf", "version", "seconds", "outlines"):
+                    setattr(view, name, getattr(old, name))
+                view.stale = False
+            if first_load or old is None or planned.path in touched or self._catalog_was_broken() \
+                    or (old.status == FAILED and old.pdf is None):
+                view.stale = True
+            views[planned.path] = view
+        # A product left out because it no longer validates: its documents stay listed, failed.
+        valid = {p.loaded.product.sku for p in plans}
+        for path, old in self.documents.items():
+            if path not in views and old.sku not in valid and any(
+                    f.severity is Severity.ERROR for f in catalog.findings):
+                old.status, old.stale, old.pdf, old.pages = FAILED, False, None, 0
+                old.findings = [f for f in catalog.findings if f.severity is Severity.ERROR
+                                and (f.sku in (None, old.sku))]
+                old.version += 1
+                views[path] = old
+        with self._lock:
+            self._catalog = catalog
+            self._plans = {p.path: p for p in plans}
+            self.documents = views
+            self.catalog_state = state
+            self._update_status()
+            self._lock.notify_all()
+        log.info("catalog loaded: %d document(s), %d to render", len(views),
+                 sum(v.stale for v in views.values()))
+        self.notify({"type": "catalog", "generation": state.generation,
+                     "errors": len(state.errors), "documents": sorted(touched)})
+
+    def _catalog_was_broken(self) -> bool:
+        return self.catalog_state.error is not None
+
+    def _render(self, path: str) -> None:
+        """Prepare and render one document with the build's functions, into the scratch folder."""
+        started = time.monotonic()
+        catalog, planned = self._catalog, self._plans[path]
+        planned = dataclasses.replace(planned, findings=[], texts={})
+        job = prepare(catalog, planned, self.scratch)
+        record = planned_record(planned)
+        pdf = None
+        if job is not None:
+            for result in render_all([job], 1, 1):
+                complete(record, result, fit_findings(planned.texts, result,
+                                                      planned.loaded.product.sku, planned.path),
+                         planned.marketplace)
+            if record.status == "ok":
+                pdf = self.scratch / planned.path
+            elif record.failed_copy:
+                pdf = self.scratch / failed_copy_path(planned.path)
+        outlines = []
+        if pdf is not None:
+            wanted = [(f"{f.field} ({f.locale})", planned.texts[(f.locale, f.field)].value)
+                      for f in record.findings if f.category == "fit"
+                      and (f.locale, f.field) in planned.texts]
+            outlines = find_texts(pdf, dict.fromkeys(wanted))
+        warned = any(f.severity is Severity.WARNING for f in record.findings)
+        with self._lock:
+            view = self.documents.get(path)
+            if view is None:  # the catalog changed under the render: it is planned again
+                return
+            view.findings = list(record.findings)
+            view.status = FAILED if record.status == "failed" else WARNINGS if warned else OK
+            view.pages = record.pages if pdf is not None else 0
+            view.pdf = pdf
+            view.outlines = outlines
+            view.version += 1
+            view.seconds = time.monotonic() - started
+            view.stale = False  # a change saved meanwhile marks it again when loaded
+            self._first = [p for p in self._first if p != path]
+            self._update_status()
+            self._lock.notify_all()
+        log.info("rendered %s: %s in %.2f s", path, view.status, view.seconds)
+        self.notify({"type": "document", "path": path, "version": view.version,
+                     "status": view.status})
+
+    def _update_status(self) -> None:
+        """The matrix is computed again when next asked for. Called with the lock held."""
+        self._status_dirty = True
+
+def _view(planned: Planned) -> DocumentView:
+    spec = planned.layout.spec
+    return DocumentView(planned.path, planned.loaded.product.sku, planned.document,
+                        planned.layout.name, list(planned.locales), planned.marketplace,
+                        spec.safe_mm, tuple(spec.trim_mm))
