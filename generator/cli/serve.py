@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from generator.cli.common import CATALOG_ARG, examples, fail, quiet
+from generator.cli.common import BRAND_FILE, CATALOG_ARG, examples, fail, quiet
 from generator.findings import InsertgenError
 
 LOOPBACK = "127.0.0.1"
@@ -38,11 +38,6 @@ def is_loopback(host: str) -> bool:
 def serve(catalog: Path, port: int, host: str, dpi: int) -> None:
     """Preview CATALOG in the browser: every document's pages with their guides and findings,
     re-rendered as you save a product, translation, layout or picture."""
-    import uvicorn
-
-    from generator.catalog import BRAND_FILE
-    from generator.serve import create_app
-
     if not (catalog / BRAND_FILE).is_file():
         fail(InsertgenError(f"{catalog}: expected a catalog folder with {BRAND_FILE}, got none "
                             f"(create one with `insertgen init {catalog}`)"))
@@ -50,6 +45,10 @@ def serve(catalog: Path, port: int, host: str, dpi: int) -> None:
         click.echo(f"warning: listening on {host}: anyone who can reach this machine sees the "
                    "catalog and its files (no password); use --host 127.0.0.1 to keep it local",
                    err=True)
+    import uvicorn
+
+    from generator.serve import create_app
+
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"insertgen serve: {catalog} on http://{shown}:{port}/ (Ctrl+C stops)", err=True)
     logging.basicConfig(level=logging.WARNING if quiet() else logging.INFO,

@@ -81,8 +81,7 @@ def create_app(catalog: Path, *, scratch: Path | None = None, watch: bool = True
     catalog = Path(catalog)
     broker = Broker()
     own_scratch = scratch is None
-    scratch = Path(tempfile.mkdtemp(prefix="insertgen-serve-")) if own_scratch else Path(scratch)
-    preview = Preview(catalog, scratch, broker.publish)
+    preview = Preview(catalog, Path(scratch or "."), broker.publish)
     env = jinja2.Environment(loader=jinja2.PackageLoader("generator.serve", "templates"),
                              autoescape=True, undefined=jinja2.StrictUndefined)
     env.filters["tojson_attr"] = lambda value: json.dumps(value, ensure_ascii=False)
@@ -185,6 +184,8 @@ def create_app(catalog: Path, *, scratch: Path | None = None, watch: bool = True
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette):
         broker.loop = asyncio.get_running_loop()
+        if own_scratch:  # made here, so an application that never starts leaves nothing behind
+            preview.scratch = Path(tempfile.mkdtemp(prefix="insertgen-serve-"))
         preview.start()
         stop = asyncio.Event()
         watcher = asyncio.create_task(_watch(catalog, preview, stop)) if watch else None
@@ -198,7 +199,7 @@ def create_app(catalog: Path, *, scratch: Path | None = None, watch: bool = True
                     await watcher
             await anyio.to_thread.run_sync(preview.stop)
             if own_scratch:
-                shutil.rmtree(scratch, ignore_errors=True)
+                shutil.rmtree(preview.scratch, ignore_errors=True)
 
     app = Starlette(routes=[
         Route("/", index),
