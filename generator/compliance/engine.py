@@ -76,6 +76,7 @@ class SuspectSpec(BaseModel):
     message: str
     all: list[str]
     neighbour: list[str] = Field(default_factory=list)
+    exceptions: list[str] = Field(default_factory=list)
 
 
 class SharedSpec(BaseModel):
@@ -289,8 +290,23 @@ def _compile(source: str, where: str) -> Expr:
     return Expr(source, needles, where)
 
 
+#: A letter of a script written with spaces between words. Kana, CJK ideographs and Hangul
+#: syllables are left out: a Latin word written straight into Japanese or Korean text
+#: ("ＲＥＶＩＥＷを書く", "review를") still begins and ends there.
+_SPACED_LETTER = r"[^\W\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uff66-\uff9f]"
+
+
+def _defined(shared: list[str], *lexicons: dict) -> list[str]:
+    """The shared rule's exceptions whose helper terms this pack defines: a pack without
+    ``_private`` simply has no such exception."""
+    return [p for p in shared
+            if all(any(name in lex for lex in lexicons) for name in _TERM_REF.findall(p))]
+
+
 def _wrap(alternatives: str, words: bool) -> str:
-    return rf"(?<!\w)(?:{alternatives})(?!\w)" if words else f"(?:{alternatives})"
+    if not words:
+        return f"(?:{alternatives})"
+    return rf"(?<!{_SPACED_LETTER})(?:{alternatives})(?!{_SPACED_LETTER})"
 
 
 SHARED = "concepts"
@@ -414,7 +430,8 @@ def load_pack(path: Path) -> Pack:
     if shared is not None:
         specs = [(r, "remove") for r in shared.rules]
         specs += [(RuleSpec(id=f"suspect.{r.id}", category="solicit", message=r.message,
-                            all=r.all, neighbour=r.neighbour), "review") for r in shared.suspects]
+                            all=r.all, neighbour=r.neighbour, exceptions=r.exceptions),
+                   "review") for r in shared.suspects]
     rules = []
     seen: set[str] = set()
     for index, (rule, level) in enumerate(specs):
@@ -443,7 +460,8 @@ def load_pack(path: Path) -> Pack:
             terms=(*rule.all, *spec.needs.get(rule.id, [])), near=spec.near.get(rule.id, rule.near),
             distinct=rule.distinct or rule.id in spec.distinct,
             exceptions=tuple(_compile(expand(p, where), f"{path}: {where}")
-                             for p in [*rule.exceptions, *extra]),
+                             for p in [*_defined(rule.exceptions, raw_terms, raw_phrases),
+                                       *extra]),
             any_terms=tuple(t for t in rule.with_any if t in terms),
             neighbour=tuple(rule.neighbour), level=level,
         ))

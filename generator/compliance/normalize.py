@@ -81,11 +81,22 @@ _LEET = re.compile(r"(?<![\w@$])(?=[\w@$]*[A-Za-z\u00c0-\u024f])(?=[\w@$]*[01345
 #: middle dot, a slash, an asterisk, an underscore or a space (with optional spaces around).
 _SPELLED = re.compile(r"(?<![\w.\-·•‧・*_/~])[^\W\d_](?P<sep> ?[.\-·•‧・*_/~] ?| )[^\W\d_]"
                       r"(?:(?P=sep)[^\W\d_])*(?!\w)")
+#: What separates letters spelled out one by one.
+_SEPARATORS = frozenset(".-·•‧・*_/~")
 _CJK_LETTER = r"[\u3040-\u30fa\u30fc-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]"
 # No space around a dot here: "…하세요. 만족…" is the end of a sentence, not a spelling.
 _HANGUL = re.compile("[\uac00-\ud7af]")
 _SPELLED_CJK = re.compile(rf"{_CJK_LETTER}(?P<sep>[.\-·•‧・*_/~]| ){_CJK_LETTER}"
                           rf"(?:(?P=sep){_CJK_LETTER})*")
+
+
+def _script(ch: str) -> str:
+    """Hiragana, katakana or another script: where a Japanese word can end."""
+    if "\u3040" <= ch <= "\u309f":
+        return "hiragana"
+    if "\u30a0" <= ch <= "\u30ff":
+        return "katakana"
+    return "other"
 
 
 def _spelled_runs(text: str):
@@ -104,10 +115,16 @@ def _spelled_runs(text: str):
                 good = letters >= (3 if spaced else 2) and not (
                     spaced and _HANGUL.search(match.group(0)))
                 # "ママ・パパ": a middle dot between kana words is ordinary Japanese; only single
-                # kana, from the start of a word, are spelled out ("レ・ビ・ュ・ー").
+                # kana, from the start of a word, are spelled out ("レ・ビ・ュ・ー"). A word of
+                # another script just before ("際にレ・ビ・ュ・ー") still starts one, if it is
+                # three letters or more and the word does not go on after it.
                 if match.group("sep") == "・" and match.start() > 0 and \
                         re.match(_CJK_LETTER, text[match.start() - 1]):
-                    good = False
+                    run = match.group(0)
+                    after = text[match.end():match.end() + 1]
+                    good = good and letters >= 3 and \
+                        _script(text[match.start() - 1]) != _script(run[0]) and \
+                        (not after or _script(after) != _script(run[-1]))
             else:
                 good = letters >= 3 and not (match.end() < len(text)
                                              and text[match.end()].isalnum())
@@ -150,6 +167,14 @@ def normalize(text: str) -> tuple[str, list[int] | None]:
             chars = list(text.translate(_ONE_FOR_ONE))
     else:
         chars, offsets = _compose(text)
+    if offsets is not None:
+        # A mark spelled out on its own between two separators ("ق.ي.ّ.م"): once the mark is
+        # gone, the two separators are one.
+        doubled = {i for i in range(1, len(chars)) if chars[i] in _SEPARATORS
+                   and chars[i] == chars[i - 1] and offsets[i] - offsets[i - 1] > 1}
+        if doubled:
+            chars = [c for i, c in enumerate(chars) if i not in doubled]
+            offsets = [o for i, o in enumerate(offsets) if i not in doubled]
     joined = "".join(chars)
     if not text.isascii() and _MIXED_SCRIPT.search(joined):
         _unconfuse(chars)
