@@ -10,17 +10,21 @@ Routes (every page is rendered by a Jinja template with autoescape on)::
     /events                 server-sent events: a document rendered, the catalog reloaded
     /api/documents          the documents and their status as JSON
 
-Blocking work (rendering, pictures) runs in threads, never in the event loop.
+Blocking work runs outside the event loop: rendering in the preview's worker thread, page
+pictures in a process of their own.
 """
 
 from __future__ import annotations
 
 import asyncio
 import collections
+import concurrent.futures
 import contextlib
+import functools
 import itertools
 import json
 import logging
+import multiprocessing
 import shutil
 import tempfile
 from pathlib import Path
@@ -82,6 +86,7 @@ def create_app(catalog: Path, *, scratch: Path | None = None, watch: bool = True
     broker = Broker()
     own_scratch = scratch is None
     preview = Preview(catalog, Path(scratch or "."), broker.publish)
+    pictures = _Pictures()
     env = jinja2.Environment(loader=jinja2.PackageLoader("generator.serve", "templates"),
                              autoescape=True, undefined=jinja2.StrictUndefined)
     env.filters["tojson_attr"] = lambda value: json.dumps(value, ensure_ascii=False)
@@ -119,11 +124,10 @@ def create_app(catalog: Path, *, scratch: Path | None = None, watch: bool = True
         except ValueError:
             scale = dpi
         scale = min(max(scale, 36), 300)
-        pdf, safe_mm, outlines = view.pdf, view.safe_mm, list(view.outlines)
+        call = functools.partial(page_png, view.pdf, number, dpi=scale, safe_mm=view.safe_mm,
+                                 guides=guides, outlines=list(view.outlines))
         try:
-            data = await anyio.to_thread.run_sync(
-                lambda: page_png(pdf, number, dpi=scale, safe_mm=safe_mm, guides=guides,
-                                 outlines=outlines))
+            data = await pictures.run(call)
         except InsertgenError as error:  # replaced by a newer render meanwhile
             return Response(str(error), status_code=404, media_type="text/plain")
         return Response(data, media_type="image/png", headers={"Cache-Control": "no-cache"})
@@ -198,6 +202,7 @@ def create_app(catalog: Path, *, scratch: Path | None = None, watch: bool = True
                 with contextlib.suppress(asyncio.CancelledError, Exception):
                     await watcher
             await anyio.to_thread.run_sync(preview.stop)
+            pictures.close()
             if own_scratch:
                 shutil.rmtree(preview.scratch, ignore_errors=True)
 
@@ -214,6 +219,32 @@ def create_app(catalog: Path, *, scratch: Path | None = None, watch: bool = True
     app.state.preview = preview
     app.state.broker = broker
     return app
+
+
+class _Pictures:
+    """Page pictures drawn in a process of their own: PDFium is not thread-safe, and the
+    worker thread reads PDFs with it while pages are asked for."""
+
+    def __init__(self):
+        self._pool: concurrent.futures.ProcessPoolExecutor | None = None
+
+    async def run(self, call):
+        for attempt in (1, 2):
+            if self._pool is None:
+                self._pool = concurrent.futures.ProcessPoolExecutor(
+                    1, mp_context=multiprocessing.get_context("spawn"))
+            try:
+                return await asyncio.wrap_future(self._pool.submit(call))
+            except concurrent.futures.BrokenExecutor:
+                log.warning("the picture process died; starting another")
+                self._pool = None
+                if attempt == 2:
+                    raise
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
 
 
 def _sse(number: int, event: dict) -> str:
