@@ -49,7 +49,7 @@ from generator.render.fit import fit_findings
 from generator.render.glyphs import check_glyphs
 from generator.render.html import build_context, environment, render_css, render_html
 from generator.render.pdf import Renderer, RenderJob, RenderResult
-from generator.render.resources import output_intent_css
+from generator.render.resources import output_intent
 
 
 @dataclasses.dataclass
@@ -328,7 +328,8 @@ def prepare(catalog: LoadedCatalog, planned: Planned, out: Path) -> Job | None:
         planned.findings.append(template_finding(planned.layout, error, root,
                                                  sku=planned.loaded.product.sku))
         return None
-    intent_css, intent_file = output_intent_css(catalog, planned.profile)
+    intent = output_intent(catalog, planned.profile, planned.marketplace)
+    intent_css, intent_file = (intent.css, intent.icc) if intent else ("", None)
     artwork = ArtworkSettings(str(root), intent_file, catalog.brand.colour_conversion)
     allowed = [str(root), str(BUILTIN_LAYOUTS)]
     if intent_file:
@@ -348,6 +349,7 @@ def prepare(catalog: LoadedCatalog, planned: Planned, out: Path) -> Job | None:
         page_multiple=planned.layout.spec.page_multiple,
         notes_html=notes,
         artwork=artwork,
+        intent=intent,
     )
     gate = document_gate(catalog, planned.loaded, planned.marketplace, sections, url)
     return Job(render, out_path=str((out / planned.path).resolve()), gate=gate,
@@ -495,12 +497,13 @@ def _convert_artwork(catalog: LoadedCatalog, plans: list[Planned]) -> tuple[int,
     """Convert the pictures the catalog names (logo, product and manual pictures) once, in
     this process, before the workers fork: ``(pictures converted, seconds)``, or ``None`` when
     none was."""
-    if not any(p.profile.cmyk for p in plans):
-        return None
     try:
-        _, icc = output_intent_css(catalog, next(p.profile for p in plans if p.profile.cmyk))
+        intents = {output_intent(catalog, p.profile, p.marketplace).icc
+                   for p in plans if p.profile.cmyk}
     except InsertgenError:
         return None  # preparing the documents reports it
+    if not intents:
+        return None
     root = catalog.root.resolve()
     names = [catalog.brand.logo] if catalog.brand.logo else []
     for loaded in {id(p.loaded): p.loaded for p in plans}.values():
@@ -510,9 +513,12 @@ def _convert_artwork(catalog: LoadedCatalog, plans: list[Planned]) -> tuple[int,
         path = (root / name).resolve()
         if path.is_relative_to(root):  # a path leading out is refused when rendering
             paths.append(path)
-    artwork = library(ArtworkSettings(str(root), icc, catalog.brand.colour_conversion))
-    count = sum(art.data is not None for art in artwork.warm(paths))
-    return (count, artwork.seconds) if count else None
+    count, seconds = 0, 0.0
+    for icc in sorted(intents):  # each market's intent separates the pictures its own way
+        artwork = library(ArtworkSettings(str(root), icc, catalog.brand.colour_conversion))
+        count += sum(art.data is not None for art in artwork.warm(paths))
+        seconds += artwork.seconds
+    return (count, seconds) if count else None
 
 
 def _picture_names(value) -> list[str]:

@@ -81,6 +81,10 @@ def test_only_https_mailto_and_tel_links_reach_the_pdf(catalog, tmp_path):
     _layout(catalog, "linked-card", "<p>" + " ".join(
         f'<a style="color: inherit; text-decoration: none" href="{link}">{n}</a>'
         for n, link in enumerate(links)) + "</p>")
+    clock = catalog / "products" / "clock.yaml"  # a screen file: print files keep no links
+    clock.write_text(clock.read_text(encoding="utf-8").replace(
+        "    marketplace: amazon-de\n", "    marketplace: amazon-de\n    profile: screen\n", 1),
+        encoding="utf-8")
     out = tmp_path / "out"
     result = run_cli("build", catalog, "--out", out, "--product", "TS-CLK")
     assert result.returncode == 0, result.stderr

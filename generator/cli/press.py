@@ -49,7 +49,8 @@ def preflight(pdfs: tuple[Path, ...], out: Path | None, catalog: Path | None, pr
     chosen = PROFILES[profile]
     expect = Expectations(min_bleed_mm=chosen.min_bleed_mm if bleed_mm is None else bleed_mm,
                           cmyk=chosen.cmyk, safe_mm=safe_mm, pages=pages,
-                          page_multiple=page_multiple, detect_qr=True)
+                          page_multiple=page_multiple, detect_qr=True,
+                          pdf_variant=chosen.pdf_variant)
     targets = [(path, expect) for path in pdfs]
     findings: list[Finding] = []
     if out is not None:

@@ -8,7 +8,10 @@ BleedBox on every page and a bleed of at least the profile's minimum (``prefligh
 error under 150 (``preflight.image-dpi``); no RGB, Lab or spot colour painted in a CMYK profile
 (``preflight.colour``); text of at least 6 pt (``preflight.text-size``); text inside the safe
 zone (``preflight.safe-zone``); the expected page count (``preflight.pages``); and a QR code
-whose modules and quiet zone are large enough to scan at print size (``preflight.qr``).
+whose modules and quiet zone are large enough to scan at print size (``preflight.qr``). For
+PDF/X profiles, :mod:`generator.press.pdfx` adds transparency under X-1a
+(``preflight.transparency``), annotations inside the trim (``preflight.annotation``) and the
+Info keys, XMP version and output intent (``preflight.pdfx``).
 
 Colours, images, text sizes and glyphs come from interpreting the content streams (pages and
 form XObjects, with the transformation matrix): only what is painted counts, so a colour set
@@ -32,6 +35,7 @@ from pathlib import Path
 import pikepdf
 
 from generator.findings import Finding, InsertgenError, Severity
+from generator.press import pdfx
 from generator.press.readback import ReadBack
 
 PT_PER_MM = 72 / 25.4
@@ -71,6 +75,9 @@ class Expectations:
     #: Run qpdf's full syntax check (every stream decoded). The build skips it for the files
     #: its own writer has just made; ``insertgen preflight`` runs it on any file.
     check_syntax: bool = True
+    #: The PDF/X variant the file claims (``pdf/x-1a``, ``pdf/x-4``; ``None``: not PDF/X):
+    #: its Info keys, annotations and, for X-1a and X-3, transparency are checked.
+    pdf_variant: str | None = None
 
 
 def expectations(layout, profile, **overrides) -> Expectations:
@@ -78,7 +85,8 @@ def expectations(layout, profile, **overrides) -> Expectations:
     with ``profile`` (a ``PrintProfile``)."""
     spec = layout.spec
     values = dict(min_bleed_mm=profile.min_bleed_mm if profile.bleed else 0.0, cmyk=profile.cmyk,
-                  safe_mm=spec.safe_mm, pages=spec.pages or None, page_multiple=spec.page_multiple)
+                  safe_mm=spec.safe_mm, pages=spec.pages or None, page_multiple=spec.page_multiple,
+                  pdf_variant=profile.pdf_variant)
     if not profile.cmyk:  # a file for screens: pictures are shown, not printed, at any resolution
         values |= dict(dpi_warning=0.0, dpi_error=0.0)
     return Expectations(**(values | overrides))
@@ -106,9 +114,14 @@ def _run(data: bytes, expect: Expectations, source: str, read) -> _Report:
         if count % expect.page_multiple:
             report.error("preflight.pages", None, f"expected a page count that is a multiple of "
                                                   f"{expect.page_multiple}, got {count}")
+        variant = expect.pdf_variant if pdfx.is_pdfx(expect.pdf_variant) else None
+        if variant:
+            pdfx.info_findings(report, pdf, variant)
         for number, page in enumerate(pdf.pages, 1):
             _boxes(report, number, page, expect)
             _Painting(report, number, expect).page(page)
+            if variant:
+                pdfx.annotation_findings(report, number, page, variant)
     if expect.safe_mm is not None or expect.detect_qr:
         if read is None:
             with ReadBack(data) as own:
@@ -294,11 +307,11 @@ def _multiply(m, n):
 #: Operators that change nothing the checks look at (paths being built, line style, marked
 #: content, text spacing): skipped first, since they are most of a page.
 _SKIP = frozenset({"m", "l", "c", "v", "y", "h", "re", "n", "W", "W*", "w", "J", "j", "M", "d",
-                   "gs", "ri", "i", "BMC", "BDC", "EMC", "MP", "DP", "BX", "EX", "Td", "TD", "T*",
+                   "ri", "i", "BMC", "BDC", "EMC", "MP", "DP", "BX", "EX", "Td", "TD", "T*",
                    "Tc", "Tw", "Tz", "TL", "Ts", "ET", "sc", "SC", "d0", "d1"})
 #: The operators the checks read; pikepdf leaves the others (most of a page) unparsed.
 _WANTED = ("q Q cm g G rg RG k K cs CS scn SCN f F f* B B* b b* S s sh BT Tf Tr Tm Tj TJ ' \" Do "
-           "INLINE IMAGE")
+           "gs INLINE IMAGE")
 
 
 class _State:
@@ -324,8 +337,12 @@ class _Painting:
         self.report, self.number, self.expect = report, number, expect
         #: Smallest text size painted on the page, in points.
         self.smallest: float | None = None
+        #: Report transparency (the file is PDF/X-1a or X-3).
+        self.opaque = pdfx.forbids_transparency(expect.pdf_variant)
 
     def page(self, page: pikepdf.Page) -> None:
+        if self.opaque and page.obj.get("/Group") is not None:
+            self.transparent(["a transparency group (the page's)"])
         self.run(page.obj, page.obj.get("/Resources"), _State(), depth=0)
         if self.smallest is not None and self.smallest < self.expect.min_text_pt - 0.01:
             size = self.smallest
@@ -404,6 +421,9 @@ class _Painting:
                 self.text(state, tm, args)
             elif op == "Do":
                 self.xobject(args[0], resources, state, depth)
+            elif op == "gs" and self.opaque:
+                states = resources.get("/ExtGState") if resources else None
+                self.transparent(pdfx.state_transparency(states.get(args[0]) if states else None))
             elif op == "INLINE IMAGE":
                 self.inline_image(instruction, state)
 
@@ -462,6 +482,12 @@ class _Painting:
                           f"expected only CMYK colours in a CMYK profile, got {kind} used as {how}",
                           key=f"{space}:{how}")
 
+    def transparent(self, found: list[str]) -> None:
+        for what in found:
+            self.report.error("preflight.transparency", self.number, f"expected no transparency "
+                              f"in a {pdfx.label(self.expect.pdf_variant)} file, got {what}",
+                              key=what.split(" (")[0])
+
     # images -------------------------------------------------------------------------------
 
     def xobject(self, name, resources, state: _State, depth: int) -> None:
@@ -470,6 +496,8 @@ class _Painting:
         if xobject is None:
             return
         kind = xobject.get("/Subtype")
+        if self.opaque:
+            self.transparent(pdfx.xobject_transparency(xobject, str(name).lstrip("/")))
         if kind == "/Image":
             if xobject.get("/ImageMask"):
                 self.colour(state.fill, "image mask")

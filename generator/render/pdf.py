@@ -2,8 +2,10 @@
 
 Runs inside warm worker processes: each keeps one ``FontConfiguration`` and a cache of parsed
 stylesheets. A WeasyPrint *finisher* completes the file: crop marks in registration colour
-outside the bleed (on a larger MediaBox), and a document ID derived from the input so the same
-input gives byte-identical PDFs. The laid-out document is measured here too (the fit of every
+outside the bleed (on a larger MediaBox), a document ID derived from the input so the same
+input gives byte-identical PDFs, and the PDF/X touches of :mod:`generator.render.pdfx` (no
+needless transparency groups, transparency under X-1a refused, no links in print files, the
+Info keys, the output condition named as its registry names it). The laid-out document is measured here too (the fit of every
 text field, the QR module size and the pictures placed), since only this stage sees its boxes.
 Pictures are read through :mod:`generator.render.artwork`, so RGB artwork is drawn in the
 output intent's CMYK (or reported, with its file and element). The bytes go back to the
@@ -31,6 +33,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from generator.catalog.layouts import MARK_LENGTH_MM, MARK_OFFSET_MM, PT_PER_MM
 from generator.findings import Finding
+from generator.render import pdfx
 from generator.render.artwork import (
     PICTURE_SUFFIXES,
     Artwork,
@@ -39,6 +42,7 @@ from generator.render.artwork import (
     library,
     placed_texts,
 )
+from generator.render.resources import OutputIntent
 
 
 @dataclasses.dataclass(frozen=True)
@@ -72,6 +76,8 @@ class RenderJob:
     #: How pictures are brought to the output intent's CMYK (``None``: drawn as they are,
     #: and SVG text is not named in findings).
     artwork: ArtworkSettings | None = None
+    #: The output condition the CMYK profile stands for (``None``: no output intent).
+    intent: OutputIntent | None = None
 
 
 @dataclasses.dataclass
@@ -265,10 +271,17 @@ class Renderer:
                 return result
             seed = hashlib.sha256((job.html + job.css + str(job.pdf_variant)).encode()).digest()
             dropped: list[str] = []
+            transparent: dict[int, list[str]] = {}
             pdf = document.write_pdf(
                 pdf_variant=job.pdf_variant,
-                finisher=lambda doc, pdf: _finish(pdf, seed, job, profiles, dropped),
+                finisher=lambda doc, pdf: _finish(pdf, seed, job, profiles, dropped, transparent),
             )
+            for number, reasons in transparent.items():
+                result.problems.append(("render.transparency", "error", (
+                    f"expected no transparency in a {pdfx.label(job.pdf_variant)} file, got "
+                    f"{', '.join(reasons)} on page {number}: remove it from the layout "
+                    "(opacity, rgba() colours, blend modes, masks, pictures with an alpha "
+                    "channel) or print with print-x4, which allows transparency")))
             for target in dict.fromkeys(dropped):
                 result.problems.append(("render.link-dropped", "warning", (
                     f"expected links to https:, mailto: or tel: addresses, got a link to "
@@ -456,9 +469,21 @@ def _drop_unsafe_links(pdf: pydyf.PDF, dropped: list[str]) -> None:
 
 
 def _finish(pdf: pydyf.PDF, seed: bytes, job: RenderJob, profiles: dict | None = None,
-            dropped: list[str] | None = None) -> None:
-    """Last touches before WeasyPrint writes the file."""
+            dropped: list[str] | None = None,
+            transparent: dict[int, list[str]] | None = None) -> None:
+    """Last touches before WeasyPrint writes the file. ``dropped`` receives the link targets
+    taken out, ``transparent`` what is transparent on each page of a file whose variant
+    forbids transparency (the render then fails)."""
     _drop_unsafe_links(pdf, dropped if dropped is not None else [])
+    found = pdfx.remove_opaque_groups(pdf)
+    if job.pdf_variant in pdfx.OPAQUE_VARIANTS and transparent is not None:
+        transparent.update(found)
+    if pdfx.is_pdfx(job.pdf_variant):
+        pdfx.remove_links(pdf)  # paper has no links; PDF/X wants no annotations in the trim
+        pdfx.complete_info(pdf, job.pdf_variant)
+        if job.intent is not None:
+            pdfx.name_output_intent(pdf, job.intent.identifier, job.intent.registry,
+                                    job.intent.condition, job.intent.info)
     for profile in (profiles or {}).values():
         raw = getattr(profile, "insertgen_bytes", None)
         if raw and profile.pdf_reference:

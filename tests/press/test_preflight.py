@@ -43,6 +43,28 @@ def _pdf(pages: list[str], *, bleed: str = "3mm", qr: str = "20mm") -> bytes:
     return HTML(string=f"<style>{css}</style>{body}").write_pdf()
 
 
+def _as_pdfx4(data: bytes) -> bytes:
+    """``data`` labelled as insertgen's finisher labels a PDF/X-4 file (Info keys, XMP version,
+    output intent), for the command line, which checks print-x4 files by default."""
+    from generator.render.resources import ICC_DIR
+
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        for key, value in (("/GTS_PDFXVersion", "PDF/X-4"), ("/Title", "A card"),
+                           ("/CreationDate", "D:20240101000000Z"),
+                           ("/ModDate", "D:20240101000000Z")):
+            pdf.docinfo[key] = pikepdf.String(value)
+        pdf.docinfo.Trapped = pikepdf.Name("/False")
+        with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as meta:
+            meta["pdfxid:GTS_PDFXVersion"] = "PDF/X-4"
+        profile = pdf.make_stream((ICC_DIR / "FOGRA39-coated.icc").read_bytes(), N=4)
+        pdf.Root.OutputIntents = pikepdf.Array([pikepdf.Dictionary(
+            Type=pikepdf.Name.OutputIntent, S=pikepdf.Name.GTS_PDFX, DestOutputProfile=profile,
+            OutputConditionIdentifier=pikepdf.String("FOGRA39"))])
+        buffer = io.BytesIO()
+        pdf.save(buffer)
+    return buffer.getvalue()
+
+
 @pytest.fixture(scope="session")
 def files(tmp_path_factory) -> dict[str, bytes]:
     """A good card, and one page per problem, rendered once for the session."""
@@ -70,7 +92,7 @@ def files(tmp_path_factory) -> dict[str, bytes]:
     made = {"good": good, "broken": broken, "thin_bleed": thin_bleed, "small_qr": small_qr,
             "crowded_qr": crowded_qr}
     for name, data in made.items():
-        (folder / f"{name}.pdf").write_bytes(data)
+        (folder / f"{name}.pdf").write_bytes(_as_pdfx4(data))
     made["folder"] = folder  # type: ignore[assignment]
     return made
 
