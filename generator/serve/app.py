@@ -155,13 +155,13 @@ def create_app(catalog: Path, *, scratch: Path | None = None, watch: bool = True
 
     async def events(request: Request) -> StreamingResponse:
         since = request.headers.get("last-event-id") or request.query_params.get("since")
-        watched = request.query_params.get("doc")
+        watched = request.query_params.getlist("doc")
 
         async def stream():
             queue: asyncio.Queue = asyncio.Queue()
             broker.queues.add(queue)
-            if watched:
-                preview.watch(watched, True)
+            for path in watched:
+                preview.watch(path, True)
             try:
                 yield "retry: 1000\n\n"
                 if since is not None and since.isdigit():
@@ -179,8 +179,8 @@ def create_app(catalog: Path, *, scratch: Path | None = None, watch: bool = True
                         yield _sse(*item)
             finally:
                 broker.queues.discard(queue)
-                if watched:
-                    preview.watch(watched, False)
+                for path in watched:
+                    preview.watch(path, False)
 
         return StreamingResponse(stream(), media_type="text/event-stream",
                                  headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})

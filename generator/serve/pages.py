@@ -26,7 +26,7 @@ BUILTIN = "<built-in>/"
 def index_context(preview: Preview) -> dict:
     """The matrix of products x documents x locales."""
     views = preview.views()
-    locales = [loc for loc in _brand_locales(preview, views)]
+    locales = _brand_locales(preview, views)
     rows = []
     for view in views:
         key = (view.sku, view.document)
@@ -42,11 +42,11 @@ def index_context(preview: Preview) -> dict:
 
 
 def _brand_locales(preview: Preview, views: list[DocumentView]) -> list[str]:
+    """The locales the documents print, in the brand's order."""
     used = []
     for view in views:
         used += [loc for loc in view.locales if loc not in used]
-    status = preview.status() if views else None
-    order = status.locales if status is not None else []
+    order = preview.catalog_state.locales
     return [loc for loc in order if loc in used] + [loc for loc in used if loc not in order]
 
 

@@ -81,6 +81,8 @@ class CatalogState:
     #: Why the catalog does not load at all (its brand file is broken, ...), else ``None``.
     error: str | None = None
     source_locale: str = "en"
+    #: The brand's locales, in its order.
+    locales: list[str] = dataclasses.field(default_factory=list)
 
     @property
     def errors(self) -> list[Finding]:
@@ -238,7 +240,8 @@ class Preview:
     def _load(self, changes: set[str]) -> None:
         """Load the catalog again and mark the documents the changed files affect."""
         state = CatalogState(generation=self.catalog_state.generation + 1,
-                             source_locale=self.catalog_state.source_locale)
+                             source_locale=self.catalog_state.source_locale,
+                             locales=self.catalog_state.locales)
         try:
             catalog = load_catalog(self.root, partial=True)
             plans = plan(catalog, BuildOptions(catalog=self.root, out=self.scratch))
@@ -253,6 +256,7 @@ class Preview:
             return
         state.findings = list(catalog.findings)
         state.source_locale = catalog.brand.source_locale
+        state.locales = list(catalog.brand.locales)
         first_load = self._catalog is None
         touched = affected(catalog, plans, changes)
         views: dict[str, DocumentView] = {}

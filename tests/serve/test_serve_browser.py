@@ -8,7 +8,6 @@ playwright``; no browser download is needed, the system's chromium is used).
 
 from __future__ import annotations
 
-import os
 import shutil
 import threading
 import time
@@ -27,8 +26,6 @@ if not Path(CHROMIUM).is_file():
 sync_api = pytest.importorskip(
     "playwright.sync_api", reason="the browser tests need Playwright: pip install playwright")
 uvicorn = pytest.importorskip("uvicorn")
-#: Set to a path to save a screenshot of the updated page there (the README's docs/serve.png).
-SCREENSHOT = os.environ.get("INSERTGEN_SERVE_SCREENSHOT")
 
 
 @pytest.fixture
@@ -93,8 +90,4 @@ def test_a_translator_sees_the_card_update_when_the_headline_overflows(server, p
     page.uncheck('form.guides input[name="trim"]')
     assert guides(page) == "bleed,safe,outline"
     page.check('form.guides input[name="trim"]')
-    if SCREENSHOT:
-        page.wait_for_function("() => Array.from(document.querySelectorAll('img.page'))"
-                               ".every(i => i.complete && i.naturalWidth > 300)")
-        page.screenshot(path=SCREENSHOT, full_page=False)
     assert seconds < 15

@@ -56,7 +56,7 @@ async function refresh() {
 function listen() {
   const watched = JSON.parse(document.body.dataset.watch || "[]");
   const params = new URLSearchParams({ since: document.body.dataset.lastEvent || "0" });
-  if (watched.length) params.set("doc", watched[0]);
+  for (const path of watched) params.append("doc", path);
   const live = document.getElementById("live");
   const source = new EventSource("/events?" + params.toString());
   source.onopen = () => { live.textContent = "live"; live.classList.add("on"); };
