@@ -286,8 +286,9 @@ class Brand(Strict):
     profile: str = Field("print-x4", description="Print profile: print-x4, print-x1a or screen.")
     output_intent: RelPath | None = Field(
         None,
-        description="CMYK ICC profile from your printer (inside the catalog). Defaults to the "
-        "system's Ghostscript default_cmyk.icc.",
+        description="CMYK ICC profile from your printer (inside the catalog). Without it, each "
+        "marketplace's region picks one insertgen ships: FOGRA39 (Europe and most markets) or "
+        "GRACoL 2006, CGATS TR 006 (North America).",
     )
     colour_conversion: bool = Field(
         True,

@@ -77,8 +77,8 @@ def run_doctor(catalog: Path | None) -> DoctorReport:
     if icc:
         report.good(f"default CMYK output intent: {icc}")
     else:
-        report.bad("no default CMYK ICC profile for the print profiles (or set output_intent "
-                   "in brand.yaml)", "libgs-common")
+        report.bad("the CMYK output intents shipped in generator/data/icc/ are missing: "
+                   "reinstall insertgen (or set output_intent in brand.yaml)")
 
     locales = list(BUILTIN_LOCALES)
     if catalog is not None:
