@@ -55,6 +55,8 @@ class DocumentView:
     #: The layout's safe zone in mm (for the guide).
     safe_mm: float | None
     trim_mm: tuple[float, float] = (0.0, 0.0)
+    #: The layout's kind (``card``, ``manual``): cards, quick to render, come first.
+    kind: str = "card"
     status: str = QUEUED
     #: Every finding of the last render (validation, fallbacks, compliance, fit, preflight).
     findings: list[Finding] = dataclasses.field(default_factory=list)
@@ -230,8 +232,9 @@ class Preview:
 
     def _next(self) -> str | None:
         """The next document to render: one a page waits for, one being looked at, then the
-        rest in the build's order. Called with the lock held."""
-        for path in [*self._first, *self._watched, *self.documents]:
+        cards and then the rest, in the build's order. Called with the lock held."""
+        cards = [p for p, v in self.documents.items() if v.kind == "card"]
+        for path in [*self._first, *self._watched, *cards, *self.documents]:
             view = self.documents.get(path)
             if view is not None and view.stale:
                 return path
@@ -248,6 +251,8 @@ class Preview:
         except InsertgenError as error:
             state.error = str(error)
             state.findings = list(error.findings)
+            log.warning("the catalog does not load: %s", "; ".join(
+                [f.format() for f in state.errors] or [state.error]))
             with self._lock:
                 self.catalog_state = state
                 self._lock.notify_all()
@@ -347,4 +352,4 @@ def _view(planned: Planned) -> DocumentView:
     spec = planned.layout.spec
     return DocumentView(planned.path, planned.loaded.product.sku, planned.document,
                         planned.layout.name, list(planned.locales), planned.marketplace,
-                        spec.safe_mm, tuple(spec.trim_mm))
+                        spec.safe_mm, tuple(spec.trim_mm), spec.kind)

@@ -72,3 +72,21 @@ def test_suspects_fit_preflight_and_fallbacks_each_name_their_place(page):
     assert '<a href="#page-2-de">on page 2</a>' in page
     assert "no German text: the English one is printed" in page
     assert "<h3>Translation fallbacks (1)</h3>" in page
+
+
+def test_the_documents_looked_at_render_first_then_the_cards(tmp_path):
+    from generator.serve.preview import Preview
+
+    preview = Preview(tmp_path, tmp_path)
+    for path, kind in (("A/manual.pdf", "manual"), ("A/card_en.pdf", "card"),
+                       ("B/manual.pdf", "manual"), ("B/card_de.pdf", "card")):
+        preview.documents[path] = DocumentView(path, path[0], "x", "x", ["en"], "m", None,
+                                               kind=kind)
+    assert preview._next() == "A/card_en.pdf"  # cards before manuals
+    preview.watch("B/manual.pdf", True)
+    assert preview._next() == "B/manual.pdf"  # an open page before the rest
+    preview.documents["A/card_en.pdf"].stale = False
+    preview._first.insert(0, "B/card_de.pdf")
+    assert preview._next() == "B/card_de.pdf"  # a page waiting for it before an open one
+    preview.watch("B/manual.pdf", False)
+    assert preview._watched == {}
