@@ -339,6 +339,8 @@ class _Painting:
         self.smallest: float | None = None
         #: Report transparency (the file is PDF/X-1a or X-3).
         self.opaque = pdfx.forbids_transparency(expect.pdf_variant)
+        #: Report ICC-based colour (PDF/X-1a allows device CMYK, grey and spot colours only).
+        self.device_only = expect.pdf_variant == "pdf/x-1a"
 
     def page(self, page: pikepdf.Page) -> None:
         if self.opaque and page.obj.get("/Group") is not None:
@@ -386,6 +388,8 @@ class _Painting:
                     state.stroke = space
             elif op in ("cs", "CS"):
                 space = self.space(args[0], resources)
+                if self.device_only:
+                    self.icc_based(args[0], resources, "painting")
                 if op == "cs":
                     state.fill = space
                 else:
@@ -482,6 +486,16 @@ class _Painting:
                           f"expected only CMYK colours in a CMYK profile, got {kind} used as {how}",
                           key=f"{space}:{how}")
 
+    def icc_based(self, name, resources, how: str) -> None:
+        if isinstance(name, pikepdf.Name) and resources is not None:
+            spaces = resources.get("/ColorSpace")
+            name = spaces.get(name) if spaces else name
+        family = str(name[0]) if isinstance(name, pikepdf.Array) and len(name) else ""
+        if family in ("/ICCBased", "/CalRGB", "/CalGray"):
+            self.report.error("preflight.colour", self.number, "expected device colours in a "
+                              f"PDF/X-1a file, got the {family.lstrip('/')} colour space used "
+                              f"for {how}", key=f"{family}:{how}")
+
     def transparent(self, found: list[str]) -> None:
         for what in found:
             self.report.error("preflight.transparency", self.number, f"expected no transparency "
@@ -503,6 +517,8 @@ class _Painting:
                 self.colour(state.fill, "image mask")
             else:
                 self.colour(self.space(xobject.get("/ColorSpace"), resources), "image")
+                if self.device_only:
+                    self.icc_based(xobject.get("/ColorSpace"), resources, "an image")
             self.resolution(int(xobject.get("/Width", 0)), int(xobject.get("/Height", 0)),
                             state.ctm, str(name).lstrip("/"))
         elif kind == "/Form":

@@ -5,8 +5,9 @@ stylesheets. A WeasyPrint *finisher* completes the file: crop marks in registrat
 outside the bleed (on a larger MediaBox), a document ID derived from the input so the same
 input gives byte-identical PDFs, and the PDF/X touches of :mod:`generator.render.pdfx` (no
 needless transparency groups, transparency under X-1a refused, no links in print files, the
-Info keys, the output condition named as its registry names it). The laid-out document is measured here too (the fit of every
-text field, the QR module size and the pictures placed), since only this stage sees its boxes.
+Info keys, the output condition named as its registry names it). The laid-out document is
+measured here too (the fit of every text field, the QR module size and the pictures placed),
+since only this stage sees its boxes.
 Pictures are read through :mod:`generator.render.artwork`, so RGB artwork is drawn in the
 output intent's CMYK (or reported, with its file and element). The bytes go back to the
 orchestrator, which gates, preflights and writes them.
@@ -478,6 +479,8 @@ def _finish(pdf: pydyf.PDF, seed: bytes, job: RenderJob, profiles: dict | None =
     found = pdfx.remove_opaque_groups(pdf)
     if job.pdf_variant in pdfx.OPAQUE_VARIANTS and transparent is not None:
         transparent.update(found)
+    if job.pdf_variant == "pdf/x-1a":
+        pdfx.drop_unused_colour_spaces(pdf)
     if pdfx.is_pdfx(job.pdf_variant):
         pdfx.remove_links(pdf)  # paper has no links; PDF/X wants no annotations in the trim
         pdfx.complete_info(pdf, job.pdf_variant)

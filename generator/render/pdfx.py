@@ -147,6 +147,34 @@ def remove_opaque_groups(pdf: pydyf.PDF) -> dict[int, list[str]]:
     return transparent
 
 
+_SPACE_USED = re.compile(_NAME + rb"\s+(?:cs|CS)\b")
+
+
+def drop_unused_colour_spaces(pdf: pydyf.PDF, families=("/ICCBased", "/Lab")) -> list[str]:
+    """Remove the named colour spaces of ``families`` that no content stream selects (WeasyPrint
+    declares ICC CMYK and Lab spaces in every file, used or not; PDF/X-1a allows neither);
+    the names removed."""
+    used: set[bytes] = set()
+    spaces = []
+    for obj in pdf.objects:
+        if isinstance(obj, pydyf.Stream) and obj.extra.get("Subtype") != "/Image":
+            used.update(_SPACE_USED.findall(_content(pdf, obj)))
+        resources = obj.extra.get("Resources") if isinstance(obj, pydyf.Stream) else obj
+        if isinstance(resources, dict):
+            found = _resolve(pdf, resources.get("ColorSpace"))
+            if isinstance(found, dict) and all(id(found) != id(s) for s in spaces):
+                spaces.append(found)
+    removed = []
+    for space in spaces:
+        for name in list(space):
+            value = _resolve(pdf, space[name])
+            family = str(value[0]) if isinstance(value, (list, pydyf.Array)) and value else ""
+            if family in families and name.encode("latin-1") not in used:
+                del space[name]
+                removed.append(name)
+    return sorted(set(removed))
+
+
 def pages(pdf: pydyf.PDF) -> list[pydyf.Dictionary]:
     """The page dictionaries, in order (pydyf keeps ``Kids`` as ``number 0 R`` triples)."""
     return [pdf.objects[number] for number in pdf.pages["Kids"][::3]]

@@ -188,3 +188,17 @@ def test_the_command_line_checks_pdfx_with_the_profile(tmp_path):
     assert result.returncode == 1
     assert (f"{path}: expected the Info keys a PDF/X-1a file needs, got no Trapped"
             in result.stdout)
+
+
+def test_icc_based_colour_is_an_error_under_x1a_only():
+    def icc(pdf, page):
+        profile = pdf.make_stream(b"\0" * 128, N=4)
+        page.obj.Resources.ColorSpace = pikepdf.Dictionary(
+            CS0=pikepdf.Array([pikepdf.Name.ICCBased, profile]),
+            Unused=pikepdf.Array([pikepdf.Name.ICCBased, profile]))
+        page.obj.Contents = pdf.make_stream(b"/CS0 cs 0 0 0 1 scn 0 0 9 9 re f")
+
+    assert _messages(_pdf(change=icc), X1A) == [
+        "page 1: expected device colours in a PDF/X-1a file, got the ICCBased colour space used "
+        "for painting [error]"]
+    assert _messages(_pdf(version="PDF/X-4", change=icc), X4) == []

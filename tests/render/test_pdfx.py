@@ -55,6 +55,11 @@ def test_an_x1a_manual_has_no_transparency_groups_or_links_and_the_info_keys(x1a
         assert pdf.pdf_version == "1.4"
         assert not [d for d in _objects(pdf) if "/Group" in d or "/SMask" in d]
         assert not [page for page in pdf.pages if "/Annots" in page.obj]
+        # Only device CMYK and the registration colour: no ICC or Lab space declared unused.
+        spaces = {str(space[0]) for d in _objects(pdf)
+                  if isinstance(d.get("/ColorSpace"), pikepdf.Dictionary)
+                  for space in d.ColorSpace.values()}
+        assert spaces == {"/Separation"}
         info = pdf.docinfo
         assert str(info.GTS_PDFXVersion) == "PDF/X-1a:2003"
         assert str(info.GTS_PDFXConformance) == "PDF/X-1a:2003"
