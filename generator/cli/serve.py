@@ -56,6 +56,6 @@ def serve(catalog: Path, port: int, host: str, dpi: int) -> None:
     app = create_app(catalog, dpi=dpi)
     try:
         uvicorn.run(app, host=host, port=port, log_level="warning" if quiet() else "info",
-                    access_log=False)
+                    access_log=False, timeout_graceful_shutdown=1)  # open event streams end
     except OSError as error:
         fail(InsertgenError(f"cannot listen on {host}:{port}: {error.strerror or error}"))

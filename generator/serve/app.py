@@ -252,6 +252,17 @@ def _sse(number: int, event: dict) -> str:
 
 
 async def _watch(catalog: Path, preview: Preview, stop: asyncio.Event) -> None:
+    """Watch the catalog until the server stops, whatever happens to the folder."""
+    while not stop.is_set():
+        try:
+            await _watch_once(catalog, preview, stop)
+        except Exception as error:  # noqa: BLE001 - the folder went away, too many watches, ...
+            log.warning("cannot watch %s (%s); trying again in 2 s", catalog, error)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), 2)
+
+
+async def _watch_once(catalog: Path, preview: Preview, stop: asyncio.Event) -> None:
     """Hand every saved catalog file to the preview (paths relative to the catalog)."""
     root = catalog.resolve()
     async for changes in watchfiles.awatch(root, stop_event=stop, debounce=400, step=50,

@@ -127,7 +127,7 @@ class Preview:
         with self._lock:
             self._lock.notify_all()
         if self._thread is not None:
-            self._thread.join(timeout=30)
+            self._thread.join(timeout=5)  # a manual half rendered is not waited for long
 
     def changed(self, paths: Iterable[str]) -> None:
         """Files changed (catalog-relative, ``/`` separated): reload and re-render."""
