@@ -27,8 +27,8 @@ def _objects(pdf: pikepdf.Pdf):
 
 @pytest.fixture(scope="module")
 def x1a(tmp_path_factory):
-    """The manual catalog built with print-x1a: its English manual, and a copy of its layout
-    with a heading at 50 % opacity."""
+    """The manual catalog built with print-x1a: its English manual, a copy of its layout with
+    headings at 50 % opacity, and a manual for a US marketplace."""
     catalog = tmp_path_factory.mktemp("x1a") / "manual"
     shutil.copytree(MANUAL, catalog)
     brand = catalog / "brand.yaml"
@@ -37,10 +37,15 @@ def x1a(tmp_path_factory):
     shutil.copytree(BUILTIN_LAYOUTS / "manual-a6", faded)
     css = faded / "manual.css.j2"
     css.write_text(css.read_text(encoding="utf-8") + "\nh2 { opacity: .5 }\n", encoding="utf-8")
+    brand.write_text(brand.read_text(encoding="utf-8").replace("marketplaces:\n", (
+        "marketplaces:\n  amazon-us:\n    name: Amazon.com\n    support: {url: "
+        "\"https://support.testa.example/{marketplace}/{sku}\", timezone: America/New_York}\n"),
+        1), encoding="utf-8")
     heater = catalog / "products" / "heater.yaml"
     heater.write_text(heater.read_text(encoding="utf-8").replace("documents:\n", (
         "documents:\n  - id: faded\n    layout: manual-faded\n    locales: [en]\n"
-        "    marketplace: amazon-de\n"), 1), encoding="utf-8")
+        "    marketplace: amazon-de\n  - id: us\n    layout: manual-half-letter\n"
+        "    locales: [en]\n    marketplace: amazon-us\n"), 1), encoding="utf-8")
     out = tmp_path_factory.mktemp("x1a-out")
     result = run_cli("build", catalog, "--out", out, "--locale", "en", "--jobs", "2")
     return out, manifest(out), result
@@ -73,6 +78,17 @@ def test_an_x1a_manual_has_no_transparency_groups_or_links_and_the_info_keys(x1a
     checked = run_cli("preflight", "--profile", "print-x1a", out / "TS-HTR/TS-HTR_manual_en.pdf")
     assert checked.returncode == 0, checked.stdout
     assert "0 errors, 0 warnings" in checked.stderr
+
+
+def test_a_manual_for_the_us_market_prints_to_gracol(x1a):
+    out, entries, _ = x1a
+    assert entries["TS-HTR/TS-HTR_us_en.pdf"]["status"] == "ok"
+    with pikepdf.open(out / "TS-HTR/TS-HTR_us_en.pdf") as pdf:
+        [intent] = pdf.Root.OutputIntents
+        assert str(intent.OutputConditionIdentifier) == "CGATS TR 006"
+        assert str(intent.OutputCondition).startswith("Commercial offset lithography to GRACoL 2006")
+        assert intent.DestOutputProfile.read_bytes() == \
+            (ICC_DIR / "GRACoL2006-coated.icc").read_bytes()
 
 
 def test_transparency_under_x1a_is_refused_naming_the_document_page_and_what(x1a):
