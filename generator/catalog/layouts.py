@@ -22,6 +22,14 @@ MM_PER_INCH = 25.4
 PT_PER_MM = 72 / MM_PER_INCH
 
 
+class Copyfit(Strict):
+    """``copyfit:`` in ``layout.yaml``: how far a side's type may shrink to fit a translation."""
+
+    min_scale: Annotated[float, Field(ge=0.5, le=1)] = Field(
+        0.9, description="Smallest type scale tried before the fit check fails the document "
+        "(0.9: down to 90 %; text at the 6 pt floor stays at 6 pt).")
+
+
 class Layout(Strict):
     """``layouts/<name>/layout.yaml``: what a layout produces and its page geometry."""
 
@@ -54,6 +62,9 @@ class Layout(Strict):
     options: dict[str, bool | int | float | str] = Field(
         default_factory=dict, description="Switches the templates read, e.g. show_tips: false."
     )
+    copyfit: Copyfit | None = Field(
+        None, description="Shrink the type of a side whose text overflows, down to min_scale, "
+        "before the fit check fails it; reported as an info finding with the scale used.")
 
 
 @dataclasses.dataclass(frozen=True)

@@ -23,7 +23,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-URL_PLACEHOLDERS = ("sku", "locale", "marketplace")
+URL_PLACEHOLDERS = ("sku", "locale", "locales", "marketplace")
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
@@ -56,7 +56,7 @@ def _check_https_template(url: str) -> str:
     unknown = sorted(names - set(URL_PLACEHOLDERS))
     if unknown:
         raise _expected(
-            "expected only the placeholders {sku}, {locale} and {marketplace} in the URL"
+            "expected only the placeholders {sku}, {locale}, {locales} and {marketplace} in the URL"
         )
     if re.search(r"\s", url):
         raise _expected("expected a URL without spaces")
@@ -195,8 +195,9 @@ class Support(Strict):
     """How a buyer reaches the seller on one marketplace."""
 
     url: HttpsUrlTemplate = Field(
-        description="https support page; may use {sku}, {locale} and {marketplace}. "
-        "The QR code on the card points here."
+        description="https support page; may use {sku}, {locale}, {marketplace} and {locales} "
+        "(the document's locales, comma-separated: a page that offers a choice of languages "
+        "on a multi-language card). The QR code on the card points here."
     )
     email: Email | None = Field(None, description="Support e-mail address.")
     phone: Phone | None = Field(None, description="Support phone number in E.164 form.")

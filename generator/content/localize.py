@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import re
+from collections.abc import Sequence
 from datetime import time
 from types import SimpleNamespace
 from typing import Any
@@ -135,9 +136,13 @@ def localize(catalog: LoadedCatalog, loaded: LoadedProduct, locale: str, marketp
     return section, findings
 
 
-def support_url(marketplace_key: str, marketplace: Marketplace, sku: str, locale: str) -> str:
-    """The support page a document points to (printed and in the QR code)."""
-    return marketplace.support.url.format(sku=sku, locale=locale, marketplace=marketplace_key)
+def support_url(marketplace_key: str, marketplace: Marketplace, sku: str, locale: str,
+                locales: Sequence[str] = ()) -> str:
+    """The support page a document points to (printed and in the QR code). ``{locales}`` is
+    every locale of the document, comma-separated (``en,de,fr``): on a multi-language card
+    it leads to a choice of those languages; on a one-language document it is ``locale``."""
+    return marketplace.support.url.format(sku=sku, locale=locale, marketplace=marketplace_key,
+                                          locales=",".join(locales or [locale]))
 
 
 @dataclasses.dataclass(frozen=True)

@@ -163,6 +163,19 @@ def fit_attributes(text: Any) -> Markup:
     return Markup(' data-field="{}" data-locale="{}"').format(field, locale or "")
 
 
+def fit_box_attributes(copyfit) -> Any:
+    """``{{ fit_box("front") }}``: ``data-fit`` on the box whose overflow the fit check
+    measures, and ``data-copyfit`` with the smallest type scale the layout allows there."""
+
+    def fit_box(side: str) -> Markup:
+        attributes = Markup(' data-fit="{}"').format(side)
+        if copyfit is not None and copyfit.min_scale < 1:
+            attributes += Markup(' data-copyfit="{}"').format(f"{copyfit.min_scale:g}")
+        return attributes
+
+    return fit_box
+
+
 def each_translation(sections: list[Section], message: str) -> list[tuple[Section, Markup]]:
     """``message`` in every section's language, each wording once (a language falling back to
     English does not repeat the English)."""
@@ -197,6 +210,15 @@ def ink(colour: Colour, profile: PrintProfile) -> str:
     return colour.rgb
 
 
+def tint(colour: Colour, share: float) -> Colour:
+    """``colour`` printed at ``share`` of its strength (a panel behind text): CMYK values
+    scaled, RGB mixed with white."""
+    rgb = colour.rgb.lstrip("#")
+    channels = (int(rgb[i:i + 2], 16) for i in (0, 2, 4))
+    mixed = "".join(f"{round(255 - (255 - v) * share):02x}" for v in channels)
+    return Colour(cmyk=tuple(round(v * share, 1) for v in colour.cmyk), rgb=f"#{mixed}")
+
+
 @dataclasses.dataclass
 class Page:
     """Page geometry handed to the stylesheet."""
@@ -225,7 +247,8 @@ def build_context(catalog: LoadedCatalog, loaded: LoadedProduct, layout: Resolve
     product = loaded.product
     marketplace = brand.marketplaces[marketplace_key]
     primary = sections[0]
-    url = support_url(marketplace_key, marketplace, product.sku, primary.locale)
+    url = support_url(marketplace_key, marketplace, product.sku, primary.locale,
+                      [s.locale for s in sections])
     colours = brand.colors
     inks = {
         "primary": ink(colours.primary, profile),
@@ -233,6 +256,7 @@ def build_context(catalog: LoadedCatalog, loaded: LoadedProduct, layout: Resolve
         "text": ink(colours.text, profile),
         "black": "device-cmyk(0 0 0 1)" if profile.cmyk else "#000000",
         "paper": "device-cmyk(0 0 0 0)" if profile.cmyk else "#ffffff",
+        "tint": ink(tint(colours.primary, 0.1), profile),
         **{name: ink(colour, profile) for name, colour in SAFETY_COLOURS.items()},
     }
     for section in sections:
@@ -267,6 +291,7 @@ def build_context(catalog: LoadedCatalog, loaded: LoadedProduct, layout: Resolve
         "regulatory": blocks(brand, marketplace_key) if spec.kind == "manual" else [],
         "build_date": build_date(),
         "fit": fit_attributes,
+        "fit_box": fit_box_attributes(spec.copyfit),
         "each": each_translation,
         "_": gettext,
         "gettext": gettext,

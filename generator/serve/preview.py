@@ -213,22 +213,48 @@ class Preview:
                 reload, changes = self._reload, self._changes
                 self._reload, self._changes = False, set()
                 self._loading = reload
-            try:
-                if reload:
-                    try:
-                        self._load(changes)
-                    finally:
+                path = None if reload else self._next()
+            if reload:
+                try:
+                    self._load(changes)
+                except Exception as error:  # noqa: BLE001 - a bug: logged, shown, the server lives on
+                    log.exception("the preview hit a bug loading the catalog")
+                    with self._lock:
+                        self.catalog_state = CatalogState(
+                            generation=self.catalog_state.generation + 1,
+                            error=f"loading stopped with {type(error).__name__}: {error} (a bug "
+                                  "in insertgen; the traceback is in the server's log)")
+                finally:
+                    with self._lock:
                         self._loading = False
-                    continue
-                path = self._next()
-                if path is not None:
-                    self._render(path)
-            except Exception:  # noqa: BLE001 - a bug is logged with its traceback; the server lives on
-                log.exception("insertgen serve: the preview worker hit a bug")
-                with self._lock:
-                    for view in self.documents.values():
-                        view.stale = False
-                    self._lock.notify_all()
+                        self._lock.notify_all()
+                continue
+            try:
+                self._render(path)
+            except InsertgenError as error:  # a user error no check caught earlier
+                self._failed(path, error.findings or [Finding(
+                    code="render.preview", category="render", source=path, message=str(error))])
+            except Exception as error:  # noqa: BLE001 - a bug: logged, shown, the server lives on
+                log.exception("the preview hit a bug rendering %s", path)
+                self._failed(path, [Finding(
+                    code="render.bug", category="render", source=path,
+                    message=f"rendering stopped with {type(error).__name__}: {error} (a bug in "
+                            "insertgen; the traceback is in the server's log)")])
+
+    def _failed(self, path: str, findings: list[Finding]) -> None:
+        """Show ``path`` as failed with ``findings`` (and no pages)."""
+        with self._lock:
+            view = self.documents.get(path)
+            if view is None:
+                return
+            view.status, view.findings, view.pdf, view.pages = FAILED, findings, None, 0
+            view.outlines, view.stale = [], False
+            view.version += 1
+            self._first = [p for p in self._first if p != path]
+            self._update_status()
+            self._lock.notify_all()
+        self.notify({"type": "document", "path": path, "version": view.version,
+                     "status": view.status})
 
     def _next(self) -> str | None:
         """The next document to render: one a page waits for, one being looked at, then the

@@ -164,3 +164,26 @@ def test_status_matrix_and_source_pages(client):
     assert "&#34;Danke" in source.text or "&quot;Danke" in source.text
     outside = client.get("/source?file=../../etc/passwd")
     assert outside.status_code == 404 and "root:" not in outside.text
+
+
+def test_a_bug_in_one_document_fails_it_and_the_others_are_served(preview_catalog, monkeypatch):
+    from generator.serve import preview as module
+
+    real = module.prepare
+
+    def prepare(catalog, planned, out):
+        if planned.path == KETTLE_EN:
+            raise KeyError("planted")
+        return real(catalog, planned, out)
+
+    monkeypatch.setattr(module, "prepare", prepare)
+    with TestClient(create_app(preview_catalog, stream_seconds=1)) as client:
+        rendered = idle(client)
+        broken = rendered[KETTLE_EN]
+        assert broken["status"] == FAILED and broken["pages"] == 0
+        assert broken["findings"][0]["code"] == "render.bug"
+        assert broken["findings"][0]["message"] == (
+            "rendering stopped with KeyError: 'planted' (a bug in insertgen; the traceback is "
+            "in the server's log)")
+        assert rendered[KETTLE_DE]["pages"] == 2
+        assert "rendering stopped with KeyError" in client.get(f"/doc/{KETTLE_EN}").text
