@@ -16,12 +16,10 @@ from pathlib import Path
 
 import uvicorn
 from playwright.sync_api import sync_playwright
-from serve_catalog import HEADLINE_DE, KETTLE_DE, KETTLE_EN, small_catalog, until
+from serve_catalog import HEADLINE_DE, KETTLE_DE, KETTLE_EN, LONG_HEADLINE_DE, small_catalog, until
 
 from generator.serve import create_app
 
-LONGER = ('msgstr "Herzlichen Dank, dass Sie sich für den formschönen und leistungsstarken '
-          'Aurora-Glaswasserkocher mit blauer LED-Beleuchtung entschieden haben!"')
 LOADED = ("() => Array.from(document.querySelectorAll('img.page'))"
           ".every(i => i.complete && i.naturalWidth > 300)")
 
@@ -42,7 +40,7 @@ def main(target: Path) -> None:
             page.goto(f"{url}/doc/{KETTLE_DE}?compare={KETTLE_EN}")
             page.wait_for_function(LOADED)
             po = Path("mybrand/locales/de/LH-KT17.po")
-            po.write_text(po.read_text(encoding="utf-8").replace(HEADLINE_DE, LONGER),
+            po.write_text(po.read_text(encoding="utf-8").replace(HEADLINE_DE, LONG_HEADLINE_DE),
                           encoding="utf-8")
             saved = time.monotonic()
             page.wait_for_selector('li.finding[data-code="fit.overflow"]', timeout=30_000)

@@ -12,11 +12,12 @@ EXAMPLE = Path(__file__).parents[2] / "examples" / "catalog"
 KETTLE_DE = "LH-KT17/LH-KT17_card-a6_de.pdf"
 KETTLE_EN = "LH-KT17/LH-KT17_card-a6_en.pdf"
 EARBUDS_EN = "LH-EB20/LH-EB20_card-a6_en.pdf"
-#: The German headline as the example has it, and one far too long for an A6 card.
+#: The German headline as the example has it, and one too long for an A6 card (six lines
+#: where three fit), as a translator might write it.
 HEADLINE_DE = 'msgstr "Danke, dass Sie den Aurora-Wasserkocher gewählt haben!"'
-LONG_HEADLINE_DE = ('msgstr "Herzlichen Dank, dass Sie sich für den wunderbaren, formschönen '
-                    + "und außerordentlich leistungsfähigen Aurora-Glaswasserkocher " * 6
-                    + 'entschieden haben!"')
+LONG_HEADLINE_DE = ('msgstr "Herzlichen Dank, dass Sie sich für den formschönen und '
+                    'leistungsstarken Aurora-Glaswasserkocher mit blauer LED-Beleuchtung '
+                    'entschieden haben!"')
 
 
 def _only(product: Path, documents: str) -> None:
