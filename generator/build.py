@@ -10,18 +10,28 @@ One failing document never stops the others; each PDF and the manifest are writt
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
+import html as html_text
+import itertools
 import json
 import multiprocessing
 import os
+import re
+import shutil
+import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Iterable
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import click
 
+from generator import __version__
+from generator.cache import FORMAT as CACHE_FORMAT
+from generator.cache import BuildCache, FileHashes, digest
 from generator.catalog import LoadedCatalog, LoadedProduct, load_catalog
 from generator.catalog.layouts import PROFILES, PrintProfile, ResolvedLayout, template_finding
 from generator.compliance.cleaning import check_unprinted, clean_document, document_gate
@@ -46,9 +56,10 @@ from generator.press.preflight import Expectations, expectations, preflight
 from generator.press.readback import ReadBack, pdf_text
 from generator.render.artwork import ArtworkSettings, library
 from generator.render.fit import fit_findings
+from generator.render.fonts import font_stack
 from generator.render.glyphs import check_glyphs
 from generator.render.html import build_context, environment, render_css, render_html
-from generator.render.pdf import Renderer, RenderJob, RenderResult
+from generator.render.pdf import FieldFit, Renderer, RenderJob, RenderResult
 from generator.render.resources import output_intent
 
 
@@ -64,6 +75,8 @@ class BuildOptions:
     jobs: int | None = None
     strict: bool = False
     quiet: bool = False
+    #: Render every document, even those the cache says are unchanged.
+    force: bool = False
 
 
 @dataclasses.dataclass
@@ -72,6 +85,11 @@ class BuildResult:
     #: Findings that belong to no single document (catalog, fallbacks of skipped products).
     findings: list[Finding]
     exit_code: int
+    #: Paths of the documents rendered by this build (ok or failed).
+    rendered: set[str] = dataclasses.field(default_factory=set)
+    #: Paths of the documents whose file of an earlier build was kept: their inputs are
+    #: unchanged (see :func:`document_key`).
+    reused: set[str] = dataclasses.field(default_factory=set)
 
 
 @dataclasses.dataclass
@@ -101,36 +119,62 @@ def run_build(options: BuildOptions) -> BuildResult:
     by_path = {p.path: p for p in plans}
     # Manifest order is plan order, whatever order the documents finish in.
     records: dict[str, DocumentRecord | None] = dict.fromkeys(p.path for p in plans)
-    failed_early: list[DocumentRecord] = []
+    #: Documents done without rendering (failed a check, or unchanged): ``(record, the
+    #: stored render result or None)``, finished by this thread as results come in.
+    settled: list[tuple[DocumentRecord, RenderResult | None]] = []
+    keys: dict[str, str] = {}
+    rendered: set[str] = set()
+    reused: set[str] = set()
     out = options.out
     problems: list[str] = []
     try:
         remove_leftovers(out)  # temporary files of a build that was killed
         writer = ManifestWriter(out, _quarantine(out, previous_entries(out), catalog, report))
+        cache = BuildCache(out, enabled=not options.force)
     except OSError as error:
         raise InsertgenError(f"cannot prepare the output folder {out}: "
                              f"{error.strerror or error}") from None
+    hashes = FileHashes()
 
-    def finished(record: DocumentRecord) -> None:
+    def finished(record: DocumentRecord, write: bool = True) -> None:
         if record.status == "failed":
             _move_stale(out, record)
+            cache.forget(record.path)
         _keep_failed(out, record)
         report.done(record)
         try:
-            writer.update(record)
+            writer.update(record, write=write)
         except OSError as error:
             if not problems:
                 problems.append(f"cannot write the manifest {writer.path}: "
                                 f"{error.strerror or error}")
 
+    def settle() -> None:
+        while settled:
+            record, stored = settled.pop(0)
+            if stored is not None:
+                planned = by_path[record.path]
+                complete(record, stored, fit_findings(planned.texts, stored,
+                                                      planned.loaded.product.sku, planned.path),
+                         planned.marketplace)
+            # An unchanged document's entry says what the manifest on disk already says.
+            finished(record, write=stored is None)
+
     def jobs():
-        """Documents are prepared while the workers render the ones before them."""
+        """Documents are prepared while the workers render the ones before them; those
+        whose key matches the cache are not rendered again."""
         for planned in plans:
             job = prepare(catalog, planned, out)
             record = planned_record(planned)
             records[planned.path] = record
             if job is None:
-                failed_early.append(record)
+                settled.append((record, None))
+                continue
+            key = keys[planned.path] = document_key(job, planned, hashes)
+            entry = cache.lookup(planned.path, key)
+            if entry is not None:
+                reused.add(planned.path)
+                settled.append((record, stored_result(planned.path, entry)))
             else:
                 yield job
 
@@ -138,36 +182,45 @@ def run_build(options: BuildOptions) -> BuildResult:
     # catalog's pictures already converted to the output intent's CMYK.
     for locale in sorted({locale for p in plans for locale in p.locales}):
         checker(locale)
-    converted = _convert_artwork(catalog, plans)
-    if converted and not options.quiet:
-        count, seconds = converted
-        click.echo(f"artwork: {count} picture{'s' * (count != 1)} converted to the output "
-                   f"intent's CMYK in {seconds:.2f} s", err=True)
     report.start(len(plans))
-    for result in render_all(jobs(), options.jobs, len(plans)):
-        while failed_early:
-            finished(failed_early.pop(0))
-        record, planned = records[result.key], by_path[result.key]
-        complete(record, result, fit_findings(planned.texts, result, planned.loaded.product.sku,
-                                              planned.path), planned.marketplace)
-        finished(record)
-    while failed_early:
-        finished(failed_early.pop(0))
+    pending = jobs()
+    first = next(pending, None)  # nothing to render: no artwork to convert, no workers
+    if first is not None:
+        converted = _convert_artwork(catalog, plans)
+        if converted and not options.quiet:
+            count, seconds = converted
+            report.note(f"artwork: {count} picture{'s' * (count != 1)} converted to the "
+                        f"output intent's CMYK in {seconds:.2f} s")
+        for result in render_all(itertools.chain([first], pending), options.jobs,
+                                 len(plans) - len(reused)):
+            settle()
+            record, planned = records[result.key], by_path[result.key]
+            complete(record, result, fit_findings(planned.texts, result,
+                                                  planned.loaded.product.sku, planned.path),
+                     planned.marketplace)
+            rendered.add(record.path)
+            finished(record)
+            if record.status == "ok" and record.sha256:
+                cache.store(record.path, keys[record.path], record.sha256, stored_data(result))
+    settle()
     report.close()
     documents = list(records.values())
-    try:
-        writer.write()
-    except OSError as error:
-        if not problems:
-            problems.append(f"cannot write the manifest {writer.path}: {error.strerror or error}")
+    for save in (writer.write, cache.save):
+        try:
+            save()
+        except OSError as error:
+            if not problems:
+                problems.append(f"cannot write {getattr(save.__self__, 'path', out)}: "
+                                f"{error.strerror or error}")
     code = exit_code(documents, catalog_findings, options.strict)
-    report.summary(documents, catalog_findings, options.out, time.monotonic() - started)
+    report.summary(documents, catalog_findings, options.out, time.monotonic() - started,
+                   len(reused))
     if code == 1 and options.strict and not any(d.status == "failed" for d in documents):
         click.echo("exit 1: --strict fails on warnings (run without -q to see them)"
                    if options.quiet else "exit 1: --strict fails on warnings", err=True)
     if problems:
         raise InsertgenError(problems[0])
-    return BuildResult(documents, catalog_findings, code)
+    return BuildResult(documents, catalog_findings, code, rendered, reused)
 
 
 @dataclasses.dataclass
@@ -305,7 +358,7 @@ def prepare(catalog: LoadedCatalog, planned: Planned, out: Path) -> Job | None:
         planned.findings += findings
     url = support_url(planned.marketplace, marketplace, planned.loaded.product.sku, planned.locales[0])
     # Compliance-cleaned content (the sections are cleaned in place).
-    env = environment(root)
+    env = _environment(catalog)
     planned.findings += [
         dataclasses.replace(f, document=planned.path, marketplace=planned.marketplace)
         for f in clean_document(catalog, planned.loaded, planned.marketplace, sections, url,
@@ -355,6 +408,211 @@ def prepare(catalog: LoadedCatalog, planned: Planned, out: Path) -> Job | None:
     return Job(render, out_path=str((out / planned.path).resolve()), gate=gate,
                preflight=expectations(planned.layout, planned.profile, check_syntax=False),
                failed_path=str((out / failed_copy_path(planned.path)).resolve()))
+
+
+_ENVIRONMENT: tuple[LoadedCatalog, object] | None = None
+
+
+def _environment(catalog: LoadedCatalog):
+    """One Jinja environment per loaded catalog: its compiled templates are reused by every
+    document (compiling them per document cost more than the rest of preparing one)."""
+    global _ENVIRONMENT
+    if _ENVIRONMENT is None or _ENVIRONMENT[0] is not catalog:
+        _ENVIRONMENT = (catalog, environment(catalog.root.resolve()))
+    return _ENVIRONMENT[1]
+
+
+# --- the cache key ----------------------------------------------------------------------
+
+
+def document_key(job: Job, planned: Planned, hashes: FileHashes) -> str:
+    """The key of a prepared document: a sha256 of everything that decides its file's bytes
+    and its findings. The HTML and CSS (everything from the catalog, the translations, the
+    layout templates and the brand is in them), the render, gate and preflight settings (the
+    profile, PDF variant, bleed, marks, page counts), the content of every file rendering
+    reads (pictures, stylesheets and fonts a layout names, the ICC output intent, the font
+    files of the document's font stacks) and the versions of the code that renders and
+    checks it."""
+    render = dataclasses.asdict(job.render)
+    render.pop("key")
+    render.pop("write")
+    # Fonts by family and content, wherever they are installed.
+    fonts = {family: sorted(str(hashes(path)) for path in _font_files().get(family, ()))
+             for family in _families(planned.locales, job.render.css)}
+    return digest(_relative({
+        "tools": _tools(),
+        "render": render,
+        "gate": _gate(job.gate),
+        "preflight": dataclasses.asdict(job.preflight) if job.preflight is not None else None,
+        "files": files_read(job.render, hashes),
+        "fonts": fonts,
+        "source_date_epoch": os.environ.get("SOURCE_DATE_EPOCH"),
+    }, job.render.base_dir))
+
+
+def _relative(value, root: str):
+    """``value`` with the catalog folder's path written as ``<catalog>``: a catalog and its
+    output folder copied elsewhere (another checkout, a CI runner) keep their keys, since no
+    path reaches a PDF's bytes."""
+    if isinstance(value, str):
+        return value.replace(root, "<catalog>")
+    if isinstance(value, dict):
+        return {_relative(k, root): _relative(v, root) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_relative(v, root) for v in value]
+    return value
+
+
+def _gate(gate: Gate | None) -> dict | None:
+    """The gate's settings in a stable order (its checked texts come from a set: texts of
+    one length may be listed in any order)."""
+    if gate is None:
+        return None
+    return dataclasses.asdict(gate) | {"checked": sorted(gate.checked)}
+
+
+@functools.cache
+def _tools() -> dict[str, str]:
+    """Versions of insertgen (its release, and a digest of the code and data that render and
+    check a document, since a change to them can change a PDF between releases), of the
+    cache format and of the libraries that write and read the PDFs."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    package = Path(__file__).resolve().parent
+    code = hashlib.sha256()
+    # What runs after the key is made: anything earlier (catalog, content, templates) only
+    # reaches the PDF through the HTML and CSS, which are in the key.
+    after = [package / name for name in ("build.py", "cache.py", "findings.py", "files.py")]
+    for folder in ("render", "press", "compliance", "data"):
+        after += (package / folder).rglob("*")
+    for path in sorted(after):
+        if path.suffix in (".py", ".yaml", ".txt", ".json", ".icc") and "__pycache__" not in path.parts:
+            code.update(path.relative_to(package).as_posix().encode() + b"\0")
+            code.update(path.read_bytes() + b"\0")
+    tools = {"insertgen": __version__, "code": code.hexdigest(), "cache": str(CACHE_FORMAT)}
+    for name in ("weasyprint", "pydyf", "pikepdf", "pypdfium2", "pillow"):
+        try:
+            tools[name] = version(name)
+        except PackageNotFoundError:
+            tools[name] = "-"
+    try:
+        from weasyprint.text.ffi import pango
+
+        tools["pango"] = str(pango.pango_version())
+    except Exception:  # noqa: BLE001 - a missing symbol only makes the key coarser
+        pass
+    return tools
+
+
+_REFERENCE = re.compile(r"""\b(?:src|href|xlink:href|data|poster)\s*=\s*(["'])(.*?)\1""",
+                        re.IGNORECASE | re.DOTALL)
+_CSS_URL = re.compile(r"""url\(\s*(["']?)(.*?)\1\s*\)|@import\s+(["'])(.*?)\3""",
+                      re.IGNORECASE | re.DOTALL)
+
+
+def files_read(job: RenderJob, hashes: FileHashes) -> dict[str, str | None]:
+    """Every local file the document's HTML, CSS and notes name (``src``, ``href``,
+    ``url()``, ``@import``), and the files those SVGs and stylesheets name in turn, with the
+    sha256 of their content (``None`` for a file that is not there)."""
+    found: dict[str, str | None] = {}
+    todo = [(text, Path(job.base_dir)) for text in (job.html, job.notes_html or "")]
+    todo.append((job.css, Path(job.css_dir)))
+    while todo:
+        text, base = todo.pop()
+        for path in _references(text, base):
+            name = str(path)
+            if name in found:
+                continue
+            found[name] = hashes(path)
+            if found[name] is not None and path.suffix.lower() in (".svg", ".css"):
+                try:
+                    todo.append((path.read_text(encoding="utf-8", errors="replace"), path.parent))
+                except OSError:
+                    pass
+    if job.artwork is not None and job.artwork.icc:
+        found[job.artwork.icc] = hashes(job.artwork.icc)
+    return found
+
+
+def _references(text: str, base: Path) -> list[Path]:
+    values = [m.group(2) for m in _REFERENCE.finditer(text)]
+    values += [m.group(2) if m.group(2) is not None else m.group(4) for m in _CSS_URL.finditer(text)]
+    paths = []
+    for value in values:
+        value = html_text.unescape(value.strip())
+        if not value or value.startswith("#"):
+            continue
+        parts = urlsplit(value)
+        if parts.scheme == "file":
+            paths.append(Path(unquote(parts.path)))
+        elif not parts.scheme and parts.path:
+            paths.append((base / unquote(parts.path)).resolve())
+    return paths
+
+
+_FONT_FAMILY = re.compile(r"font-family\s*:\s*([^;}]+)", re.IGNORECASE)
+
+
+def _families(locales: list[str], css: str) -> list[str]:
+    """The font families a document may draw with: its locales' stacks and every family its
+    stylesheet names."""
+    names = [name for locale in locales for name in font_stack(locale)]
+    for match in _FONT_FAMILY.finditer(css):
+        names += [n.strip().strip("'\"") for n in match.group(1).split(",")]
+    return list(dict.fromkeys(n for n in names if n))
+
+
+@functools.cache
+def _font_files() -> dict[str, tuple[str, ...]]:
+    """Installed font files by family name, from fontconfig (``fc-list``) once per build."""
+    if shutil.which("fc-list") is None:
+        return {}
+    listed = subprocess.run(["fc-list", "-f", "%{family}\t%{file}\n"], capture_output=True,
+                            text=True, check=False).stdout
+    files: dict[str, set[str]] = {}
+    for line in listed.splitlines():
+        families, _, path = line.partition("\t")
+        for family in families.split(","):
+            files.setdefault(family.strip(), set()).add(path)
+    return {family: tuple(sorted(paths)) for family, paths in files.items()}
+
+
+def stored_data(result: RenderResult) -> dict:
+    """What the cache keeps of a rendered document: what the build needs to describe it in
+    the manifest again (pages, size, the render's problems, the measured fit and the
+    preflight and artwork findings), without its bytes."""
+    return {
+        "pages": result.pages,
+        "bytes": result.size,
+        "problems": [list(p) for p in result.problems],
+        "overflow": [list(o) for o in result.overflow],
+        "fields": [dataclasses.asdict(f) for f in result.fields],
+        "too_many_lines": [[dataclasses.asdict(f), limit] for f, limit in result.too_many_lines],
+        "findings": [f.to_dict() for f in result.findings],
+        "artwork": [f.to_dict() for f in result.artwork],
+    }
+
+
+def stored_result(path: str, entry: dict) -> RenderResult:
+    """The render result of an unchanged document, as the cache kept it."""
+    return RenderResult(
+        path, ok=True, pages=entry["pages"], sha256=entry["sha256"], size=entry["bytes"],
+        problems=[tuple(p) for p in entry["problems"]],
+        overflow=[tuple(o) for o in entry["overflow"]],
+        fields=[FieldFit(**f) for f in entry["fields"]],
+        too_many_lines=[(FieldFit(**f), limit) for f, limit in entry["too_many_lines"]],
+        findings=[_finding(f) for f in entry["findings"]],
+        artwork=[_finding(f) for f in entry["artwork"]])
+
+
+_FINDING_FIELDS = {f.name for f in dataclasses.fields(Finding)} - {"extra"}
+
+
+def _finding(data: dict) -> Finding:
+    """A finding back from its JSON form (keys that are not fields were its ``extra``)."""
+    known = {k: v for k, v in data.items() if k in _FINDING_FIELDS}
+    known["severity"] = Severity(known.get("severity", "error"))
+    return Finding(**known, extra={k: v for k, v in data.items() if k not in _FINDING_FIELDS})
 
 
 # --- workers ----------------------------------------------------------------------------
@@ -637,11 +895,16 @@ class _Reporter:
                 f" (marked copy: {record.failed_copy})" if record.failed_copy else ""
             self._echo(f"[{self.count}/{self.total}] {record.status:6} {record.path}{extra}")
 
+    def note(self, text: str) -> None:
+        if not self.quiet:
+            self._echo(text)
+
     def close(self) -> None:
         if self.bar is not None:
             self.bar.close()
 
-    def summary(self, documents, catalog_findings, out: Path, seconds: float) -> None:
+    def summary(self, documents, catalog_findings, out: Path, seconds: float,
+                reused: int = 0) -> None:
         ok = sum(d.status == "ok" for d in documents)
         failed = len(documents) - ok
         warnings = sum(f.severity is Severity.WARNING for d in documents for f in d.findings)
@@ -650,6 +913,8 @@ class _Reporter:
         parts = [f"built {ok} of {len(documents)} documents"]
         if failed:
             parts.append(f"{failed} failed")
+        if reused:
+            parts.append(f"{reused} unchanged (not rendered again)")
         if catalog_errors:
             parts.append(f"{catalog_errors} catalog error{'s' * (catalog_errors != 1)} "
                          "(products left out)")

@@ -25,7 +25,8 @@ from generator.findings import InsertgenError, Severity, sort_key
     "insertgen build mybrand/ --out output/",
     "insertgen build --product LH-KT17 --locale de       # from inside the catalog",
     "insertgen build mybrand/ --strict -q                # CI: warnings fail, errors shown",
-    "insertgen build mybrand/ --format json > build.json"))
+    "insertgen build mybrand/ --format json > build.json",
+    "insertgen build mybrand/ --force                    # render even unchanged documents"))
 @CATALOG_ARG
 @click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), default="output",
               show_default=True, help="Output folder.")
@@ -34,16 +35,21 @@ from generator.findings import InsertgenError, Severity, sort_key
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Worker processes (default: number of cores).")
 @click.option("--strict", is_flag=True, help="Treat warnings as failures (exit 1).")
+@click.option("--force", is_flag=True,
+              help="Render every document again, even those whose inputs are unchanged.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="json: a summary of the build on standard output.")
 def build(catalog: Path, out: Path, products: tuple[str, ...], locales: tuple[str, ...],
-          jobs: int | None, strict: bool, fmt: str) -> None:
-    """Build every product x document x locale of CATALOG into PDFs."""
+          jobs: int | None, strict: bool, force: bool, fmt: str) -> None:
+    """Build every product x document x locale of CATALOG into PDFs.
+
+    A document whose inputs (HTML, CSS, the files it reads, profile, tool versions) are those
+    of its file in OUT is not rendered again: OUT/.insertgen-cache.json records them."""
     from generator.build import BuildOptions, run_build
 
     say(f"building {catalog} into {out}")
     options = BuildOptions(catalog=catalog, out=out, products=products, locales=locales,
-                           jobs=jobs, strict=strict, quiet=quiet())
+                           jobs=jobs, strict=strict, quiet=quiet(), force=force)
     try:
         result = run_build(options)
     except InsertgenError as error:
@@ -76,9 +82,12 @@ def build_summary(result, catalog: Path, out: Path) -> dict:
         "documents": len(result.documents),
         "ok": sum(d.status == "ok" for d in result.documents),
         "failed": sum(d.status == "failed" for d in result.documents),
+        "rendered": len(result.rendered),
+        "reused": len(result.reused),
         "findings": counts(everything),
         "files": [{"path": d.path, "status": d.status, "sku": d.sku, "document": d.document,
                    "locales": d.locales, "pages": d.pages, "bytes": d.bytes,
+                   "rendered": d.path in result.rendered, "reused": d.path in result.reused,
                    "findings": counts(d.findings)} for d in result.documents],
         "catalog_findings": [f.to_dict() for f in sorted(result.findings, key=sort_key)],
     }

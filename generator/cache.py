@@ -1,0 +1,129 @@
+"""The build cache, ``OUT/.insertgen-cache.json``: what each finished document was made from,
+so that a rebuild renders only the documents whose inputs changed.
+
+Plain data, below every stage, like the manifest. The orchestrator computes a document's key
+(a sha256 of everything that decides its bytes: HTML, CSS, the content of every file it
+reads, profile and PDF options, tool versions) after its HTML is written and before anything
+is rendered; :meth:`BuildCache.lookup` says whether the file on disk was made from that key.
+
+Only documents that were rendered and written are stored, and only after their file is on
+disk, so the cache never claims a document a build did not finish. The file is replaced
+atomically (temporary file and rename): a build killed at any moment leaves the previous
+cache or a newer one, never a torn file. A file whose bytes no longer match the recorded
+sha256 (edited, truncated, replaced) is rendered again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+from generator.files import write_atomically
+
+CACHE_FILE = ".insertgen-cache.json"
+#: Bumped whenever what an entry holds, or how a key is made, changes: older caches are
+#: then ignored whole.
+FORMAT = 1
+
+
+def digest(value: Any) -> str:
+    """The sha256 of ``value`` as canonical JSON (sorted keys, no spaces)."""
+    text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+                      default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class FileHashes:
+    """Content hashes of files, each file read once per build (``None``: not a readable
+    file)."""
+
+    def __init__(self):
+        self._known: dict[str, str | None] = {}
+
+    def __call__(self, path: str | Path) -> str | None:
+        name = str(path)
+        if name not in self._known:
+            self._known[name] = file_sha256(Path(name))
+        return self._known[name]
+
+
+def file_sha256(path: Path) -> str | None:
+    """The sha256 of the file's content, or ``None`` when it cannot be read."""
+    hasher = hashlib.sha256()
+    try:
+        with open(path, "rb") as handle:
+            while chunk := handle.read(1 << 20):
+                hasher.update(chunk)
+    except OSError:
+        return None
+    return hasher.hexdigest()
+
+
+class BuildCache:
+    """The cache of one output folder.
+
+    ``enabled=False`` (``build --force``) finds nothing, but still records what this build
+    renders, so the next build can reuse it.
+    """
+
+    #: Seconds between two rewrites of the cache file while a build runs (each rewrite is
+    #: atomic; the last one happens when the build ends).
+    SAVE_EVERY = 2.0
+
+    def __init__(self, out: Path, enabled: bool = True):
+        self.out = out
+        self.path = out / CACHE_FILE
+        self.enabled = enabled
+        self.documents: dict[str, dict] = self._read()
+        self._dirty = False
+        self._saved = time.monotonic()
+
+    def _read(self) -> dict[str, dict]:
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        if not isinstance(data, dict) or data.get("format") != FORMAT \
+                or not isinstance(data.get("documents"), dict):
+            return {}
+        return {path: entry for path, entry in data["documents"].items()
+                if isinstance(entry, dict) and isinstance(entry.get("key"), str)
+                and isinstance(entry.get("sha256"), str)}
+
+    def lookup(self, path: str, key: str) -> dict | None:
+        """The stored entry of the document at ``path`` (relative to the output folder) when
+        it was made from ``key`` and its file still has the bytes recorded; else ``None``."""
+        if not self.enabled:
+            return None
+        entry = self.documents.get(path)
+        if entry is None or entry["key"] != key:
+            return None
+        if file_sha256(self.out / path) != entry["sha256"]:
+            return None
+        return entry
+
+    def store(self, path: str, key: str, sha256: str, data: dict) -> None:
+        """Record a document whose file is written: its key, the file's sha256 and ``data``
+        (what the build needs to describe it again without rendering)."""
+        self.documents[path] = {"key": key, "sha256": sha256, **data}
+        self._dirty = True
+        if time.monotonic() - self._saved >= self.SAVE_EVERY:
+            self.save()
+
+    def forget(self, path: str) -> None:
+        if self.documents.pop(path, None) is not None:
+            self._dirty = True
+
+    def save(self) -> None:
+        """Write the cache atomically when anything changed since the last write."""
+        if not self._dirty:
+            return
+        body = {"format": FORMAT, "generator": "insertgen",
+                "documents": {path: self.documents[path] for path in sorted(self.documents)}}
+        write_atomically(self.path, (json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+                                     + "\n").encode("utf-8"))
+        self._dirty = False
+        self._saved = time.monotonic()
