@@ -277,10 +277,15 @@ class Renderer:
                 pdf_variant=job.pdf_variant,
                 finisher=lambda doc, pdf: _finish(pdf, seed, job, profiles, dropped, transparent),
             )
+            by_reasons: dict[tuple[str, ...], list[int]] = {}
             for number, reasons in transparent.items():
+                by_reasons.setdefault(tuple(reasons), []).append(number)
+            for reasons, numbers in by_reasons.items():
+                where = (f"page {numbers[0]}" if len(numbers) == 1 else
+                         f"pages {', '.join(map(str, numbers))}")
                 result.problems.append(("render.transparency", "error", (
                     f"expected no transparency in a {pdfx.label(job.pdf_variant)} file, got "
-                    f"{', '.join(reasons)} on page {number}: remove it from the layout "
+                    f"{', '.join(reasons)} on {where}: remove it from the layout "
                     "(opacity, rgba() colours, blend modes, masks, pictures with an alpha "
                     "channel) or print with print-x4, which allows transparency")))
             for target in dict.fromkeys(dropped):
