@@ -115,11 +115,11 @@ def test_an_x4_card_names_its_version_in_info_and_has_no_links(built):
         assert pdf.open_metadata().get("pdfxid:GTS_PDFXVersion") == "PDF/X-4"
         assert not [page for page in pdf.pages if "/Annots" in page.obj]
         assert str(pdf.Root.OutputIntents[0].OutputConditionIdentifier) == "FOGRA39"
-    # The screen edition keeps its links and is no PDF/X.
+    # The screen edition keeps its links (the phone dialled in E.164) and is no PDF/X.
     with pikepdf.open(out / "TS-CLK/TS-CLK_email_en.pdf") as pdf:
         assert "/GTS_PDFXVersion" not in pdf.docinfo and "/OutputIntents" not in pdf.Root
         links = [str(a.A.URI) for page in pdf.pages for a in page.get("/Annots", []) if "/A" in a]
-        assert links
+        assert links == ["tel:+4930123456"]
 
 
 MARKETS = """  amazon-us:
