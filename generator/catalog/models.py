@@ -121,7 +121,7 @@ class JsonSchema:
 _DAY = "(" + "|".join(DAY_NAMES) + ")"
 #: The patterns say in ECMA-262 (JSON Schema's dialect) what the checks above say in Python.
 LOCALE_PATTERN = r"^[a-z]{2,3}(-[A-Z][a-z]{3})?(-[A-Z]{2}|-[0-9]{3})?$"
-HTTPS_TEMPLATE_PATTERN = r"^https://([^\s{}]|\{\{|\}\}|\{(sku|locale|marketplace)\})*$"
+HTTPS_TEMPLATE_PATTERN = r"^https://([^\s{}]|\{\{|\}\}|\{(sku|locale|locales|marketplace)\})*$"
 PHONE_PATTERN = r"^\+[1-9][0-9]{6,14}$"
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$"
 TIME_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"

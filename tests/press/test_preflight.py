@@ -258,7 +258,7 @@ def test_build_fails_a_document_that_fails_preflight(tmp_path):
     dpi = [f for f in card["findings"] if f["code"] == "preflight.image-dpi"]
     assert dpi and dpi[0]["severity"] == "error" and dpi[0]["category"] == "preflight"
     assert dpi[0]["message"] == ("expected images of at least 300 dpi at their placed size, "
-                                 "got 96 dpi (images/coarse.png, 40 x 40 px on 11 x 11 mm)")
+                                 "got 16 dpi (images/coarse.png, 40 x 40 px on 62 x 62 mm)")
     assert "page 1" in result.stderr and "preflight" not in result.stdout
     screen = document(manifest, "TS-CLK/TS-CLK_email_en.pdf")
     # A screen file is not printed: the picture's resolution is not its problem.
