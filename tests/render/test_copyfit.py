@@ -89,3 +89,29 @@ def test_the_bound_is_checked_in_the_layout():
     with pytest.raises(ValueError, match="greater than or equal to 0.5"):
         Layout.model_validate({"description": "x", "template": "t", "stylesheet": "s",
                                "trim_mm": [85, 55], "copyfit": {"min_scale": 0.2}})
+
+
+def test_a_card_layout_shrinks_a_headline_that_takes_too_many_lines(catalog, tmp_path, renderer):
+    """The built-in 85 x 55 card (``copyfit: {min_scale: 0.9}``, headline at most two lines)
+    with a headline one line too long: at 90 % it takes two lines and the card is written."""
+    from generator.build import BuildOptions, plan, prepare
+    from generator.catalog import load_catalog
+
+    product = catalog / "products" / "clock.yaml"
+    product.write_text(product.read_text().replace(
+        "headline: Thanks for picking the Tick clock!",
+        "headline: Thanks for picking the Tick clock! It keeps time quietly"
+        + ", day and night" * 3 + "."))
+    loaded = load_catalog(catalog)
+    [planned] = [p for p in plan(loaded, BuildOptions(catalog=catalog, out=tmp_path))
+                 if p.path == "TS-CLK/TS-CLK_card-85x55_en.pdf"]
+    job = prepare(loaded, planned, tmp_path).render
+    assert 'data-fit="front" data-copyfit="0.9"' in job.html
+    assert [(f.field, f.lines) for f, _ in renderer.render(job).too_many_lines] == [
+        ("card.headline", 3)]
+    result = render_fitted(renderer, job)
+    assert result.fits and result.pdf is not None and result.pages == 2
+    assert [f.lines for f in result.fields if f.field == "card.headline"] == [2]
+    assert copyfit_notes(result) == [
+        "copy-fit set the type of the front side at 90% to fit its text (its layout allows down "
+        "to 90%)"]
