@@ -31,7 +31,7 @@ import click
 
 from generator import __version__
 from generator.cache import FORMAT as CACHE_FORMAT
-from generator.cache import BuildCache, FileHashes, digest
+from generator.cache import BuildCache, FileHashes, Memo, digest, tree_digests
 from generator.catalog import LoadedCatalog, LoadedProduct, load_catalog
 from generator.catalog.layouts import PROFILES, PrintProfile, ResolvedLayout, template_finding
 from generator.compliance.cleaning import check_unprinted, clean_document, document_gate
@@ -50,7 +50,7 @@ from generator.findings import (
 from generator.i18n.status import translation_status
 from generator.i18n.translations import Text
 from generator.manifest import DocumentRecord, ManifestWriter, previous_entries
-from generator.paths import BUILTIN_LAYOUTS
+from generator.paths import BUILTIN_LAYOUTS, BUILTIN_LOCALES
 from generator.press.failed import mark_failed
 from generator.press.preflight import Expectations, expectations, preflight
 from generator.press.readback import ReadBack, pdf_text
@@ -110,7 +110,9 @@ class Planned:
 
 def run_build(options: BuildOptions) -> BuildResult:
     started = time.monotonic()
-    catalog = load_catalog(options.catalog, partial=True)
+    memo = Memo(options.out, enabled=not options.force)
+    catalog, files = _load(options, memo)
+    front_key = _front_keys(catalog, files, options.out)
     catalog_findings = list(catalog.findings)
     report = _Reporter(0, options.quiet)
     for finding in catalog_findings:  # first, so a --product left out says why
@@ -164,7 +166,14 @@ def run_build(options: BuildOptions) -> BuildResult:
         """Documents are prepared while the workers render the ones before them; those
         whose key matches the cache are not rendered again."""
         for planned in plans:
-            job = prepare(catalog, planned, out)
+            # The inputs of its HTML unchanged: the HTML, findings and texts of last time.
+            front = front_key(planned)
+            kept = memo.get("prepared", planned.path, front)
+            if kept is not None:
+                job, planned.findings, planned.texts = kept
+            else:
+                job = prepare(catalog, planned, out)
+                memo.put("prepared", planned.path, front, (job, planned.findings, planned.texts))
             record = planned_record(planned)
             records[planned.path] = record
             if job is None:
@@ -178,14 +187,14 @@ def run_build(options: BuildOptions) -> BuildResult:
             else:
                 yield job
 
-    # The workers fork with the rule packs of every planned locale already compiled, and the
-    # catalog's pictures already converted to the output intent's CMYK.
-    for locale in sorted({locale for p in plans for locale in p.locales}):
-        checker(locale)
     report.start(len(plans))
     pending = jobs()
-    first = next(pending, None)  # nothing to render: no artwork to convert, no workers
+    first = next(pending, None)  # nothing to render: no rule packs, no artwork, no workers
     if first is not None:
+        # The workers fork with the rule packs of every planned locale already compiled, and
+        # the catalog's pictures already converted to the output intent's CMYK.
+        for locale in sorted({locale for p in plans for locale in p.locales}):
+            checker(locale)
         converted = _convert_artwork(catalog, plans)
         if converted and not options.quiet:
             count, seconds = converted
@@ -420,6 +429,70 @@ def _environment(catalog: LoadedCatalog):
     if _ENVIRONMENT is None or _ENVIRONMENT[0] is not catalog:
         _ENVIRONMENT = (catalog, environment(catalog.root.resolve()))
     return _ENVIRONMENT[1]
+
+
+# --- what is kept between builds ---------------------------------------------------------
+
+
+def _load(options: BuildOptions, memo: Memo) -> tuple[LoadedCatalog, dict[str, str]]:
+    """The loaded catalog, from the memo when no file of the catalog (and nothing of
+    insertgen's own) changed since it was kept; and the sha256 of every catalog file."""
+    root = Path(options.catalog)
+    files = tree_digests(root, skip=(Path(options.out),))
+    key = digest({"code": _front_code(), "files": files, "root": str(root),
+                  "resolved": str(root.resolve()), "cwd": os.getcwd()})
+    catalog = memo.get("catalog", "catalog", key)
+    if not isinstance(catalog, LoadedCatalog):
+        catalog = load_catalog(root, partial=True)
+        memo.put("catalog", "catalog", key, catalog)
+    return catalog, files
+
+
+def _front_keys(catalog: LoadedCatalog, files: dict[str, str], out: Path):
+    """A function giving each planned document the key of what its HTML is made from: the
+    catalog's shared files (brand, layouts, pictures, wording), its product's own files (its
+    YAML and translators' files), the plan and insertgen's own code and data."""
+    skus = {loaded.product.sku for loaded in catalog.products}
+    product_files = {loaded.src.display: loaded.product.sku for loaded in catalog.products}
+    shared: dict[str, str] = {}
+    own: dict[str, dict[str, str]] = {}
+    for name, sha in files.items():
+        parts = name.split("/")
+        sku = product_files.get(name)
+        if sku is None and len(parts) == 3 and parts[0] == "locales" \
+                and Path(parts[2]).suffix in (".po", ".yaml", ".yml") and Path(parts[2]).stem in skus:
+            sku = Path(parts[2]).stem
+        if sku is None:
+            shared[name] = sha
+        else:
+            own.setdefault(sku, {})[name] = sha
+    common = digest({"code": _front_code(), "shared": shared, "out": str(out.resolve()),
+                     "root": str(catalog.root.resolve()),
+                     "source_date_epoch": os.environ.get("SOURCE_DATE_EPOCH")})
+    mine = {sku: digest(names) for sku, names in own.items()}
+
+    def key(planned: Planned) -> str:
+        return digest([common, mine.get(planned.loaded.product.sku), planned.path,
+                       planned.document, planned.layout.name, planned.locales,
+                       planned.marketplace, planned.profile.name])
+    return key
+
+
+@functools.cache
+def _front_code() -> str:
+    """A digest of what of insertgen's own the stages before rendering read: its code and
+    data, the built-in layouts and wording, the installed Python packages' versions and the
+    installed fonts (the glyph check reads them)."""
+    from importlib.metadata import distributions
+
+    package = Path(__file__).resolve().parent
+    return digest({
+        "insertgen": __version__, "cache": CACHE_FORMAT,
+        "generator": tree_digests(package), "layouts": tree_digests(BUILTIN_LAYOUTS),
+        "locales": tree_digests(BUILTIN_LOCALES),
+        "packages": sorted(f"{d.metadata['Name']}=={d.version}" for d in distributions()),
+        "fonts": _font_files(),
+    })
 
 
 # --- the cache key ----------------------------------------------------------------------

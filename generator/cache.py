@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import pickle
 import time
 from pathlib import Path
 from typing import Any
@@ -24,6 +26,7 @@ from typing import Any
 from generator.files import write_atomically
 
 CACHE_FILE = ".insertgen-cache.json"
+MEMO_FOLDER = ".insertgen-memo"
 #: Bumped whenever what an entry holds, or how a key is made, changes: older caches are
 #: then ignored whole.
 FORMAT = 1
@@ -127,3 +130,66 @@ class BuildCache:
                                      + "\n").encode("utf-8"))
         self._dirty = False
         self._saved = time.monotonic()
+
+
+def tree_digests(root: Path, skip: tuple[Path, ...] = ()) -> dict[str, str]:
+    """``relative path -> sha256`` of every regular file under ``root``; hidden files and
+    folders (``.git``, the cache itself), ``__pycache__`` and the folders in ``skip`` are
+    left out."""
+    skipped = {path.resolve() for path in skip}
+    found: dict[str, str] = {}
+    for folder, names, files in os.walk(root):
+        here = Path(folder)
+        names[:] = sorted(n for n in names if not n.startswith(".") and n != "__pycache__"
+                          and (here / n).resolve() not in skipped)
+        for name in sorted(files):
+            path = here / name
+            if name.startswith(".") or not path.is_file():
+                continue
+            sha = file_sha256(path)
+            if sha is not None:
+                found[path.relative_to(root).as_posix()] = sha
+    return found
+
+
+class Memo:
+    """Results of the stages before rendering (the loaded catalog, each document's prepared
+    HTML and findings), kept under ``OUT/.insertgen-memo/`` by a key of their inputs.
+
+    Each value is a file of its own, written atomically: the key it was made from, then the
+    value pickled. A file whose key differs, or that cannot be read back, is a miss. Like
+    the PDFs beside it, the folder is trusted as the build's own output (a pickle can run
+    code when read): never build into a folder others can write to.
+    """
+
+    MAGIC = b"insertgen-memo-1\n"
+
+    def __init__(self, out: Path, enabled: bool = True):
+        self.folder = out / MEMO_FOLDER
+        self.enabled = enabled
+
+    def _file(self, kind: str, name: str) -> Path:
+        return self.folder / kind / (hashlib.sha256(name.encode("utf-8")).hexdigest()[:32] + ".pickle")
+
+    def get(self, kind: str, name: str, key: str) -> Any | None:
+        if not self.enabled:
+            return None
+        try:
+            data = self._file(kind, name).read_bytes()
+        except OSError:
+            return None
+        head = self.MAGIC + key.encode("ascii") + b"\n"
+        if not data.startswith(head):
+            return None
+        try:
+            return pickle.loads(data[len(head):])
+        except Exception:  # noqa: BLE001 - a damaged or foreign file is only a miss
+            return None
+
+    def put(self, kind: str, name: str, key: str, value: Any) -> None:
+        try:
+            data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+            write_atomically(self._file(kind, name),
+                             self.MAGIC + key.encode("ascii") + b"\n" + data)
+        except (OSError, pickle.PicklingError, TypeError, AttributeError):
+            pass  # not kept: the next build does the work again

@@ -247,3 +247,33 @@ def test_a_killed_build_leaves_a_cache_that_claims_only_finished_documents(copy)
     summary = build(catalog, out, conf=conf)
     assert {f["path"] for f in summary["files"] if f["reused"]} == set(claimed)
     assert rendered(summary) == ALL - set(claimed)
+
+
+# --- the stages before rendering are kept too ----------------------------------------------
+
+
+def test_unchanged_inputs_skip_loading_and_preparing(catalog, tmp_path, monkeypatch):
+    """In one process (so the code cannot change under the test): a rebuild with nothing
+    changed neither loads the catalog nor prepares a document; a changed translation file
+    loads the catalog again and prepares only its product's documents."""
+    from generator import build as orchestrator
+
+    out = tmp_path / "out"
+    options = orchestrator.BuildOptions(catalog=catalog, out=out, jobs=1, quiet=True)
+    first = orchestrator.run_build(options)
+    assert first.rendered == ALL and first.exit_code == 0
+    loads, prepared = [], []
+    load, prepare = orchestrator.load_catalog, orchestrator.prepare
+    monkeypatch.setattr(orchestrator, "load_catalog",
+                        lambda *a, **k: loads.append(1) or load(*a, **k))
+    monkeypatch.setattr(orchestrator, "prepare",
+                        lambda c, planned, o: prepared.append(planned.path) or prepare(c, planned, o))
+    again = orchestrator.run_build(options)
+    assert (loads, prepared, again.rendered, again.reused) == ([], [], set(), ALL)
+    assert [d.to_dict() for d in again.documents] == [d.to_dict() for d in first.documents]
+    po = catalog / "locales" / "de" / "TS-FAN.po"
+    po.write_text(po.read_text(encoding="utf-8") + "\n", encoding="utf-8")  # same entries
+    third = orchestrator.run_build(options)
+    assert loads == [1]
+    assert set(prepared) == {p for p in ALL if p.startswith("TS-FAN/")}
+    assert third.rendered == set()  # the same HTML: the files are kept
