@@ -34,6 +34,8 @@ _NAME = rb"/([^\s/\[\]()<>{}%]+)"
 _STATE = re.compile(_NAME + rb"\s+gs\b")
 _DRAW = re.compile(_NAME + rb"\s+Do\b")
 _PATTERN = re.compile(_NAME + rb"\s+(?:scn|SCN)\b")
+#: Saving and restoring the graphics state, and setting or drawing by name, in stream order.
+_STACKED = re.compile(rb"(?<![^\s\]>)])(q|Q)(?=\s|$)|" + _NAME + rb"\s+(gs|Do)\b")
 #: Blend modes that paint as if there were none.
 _PLAIN_BLENDS = {"/Normal", "/Compatible", "Normal", "Compatible"}
 
@@ -95,6 +97,9 @@ class Transparency:
         self._forms: dict[int, list[str]] = {}
         #: Forms reached from page content, in the order found.
         self.forms: list[pydyf.Stream] = []
+        #: Forms drawn where a transparent graphics state is set: their group is what makes
+        #: CSS opacity apply to the element as a whole, so it stays even if they are opaque.
+        self.composited: set[int] = set()
 
     def page(self, page: pydyf.Dictionary) -> list[str]:
         """What is transparent on ``page`` (its forms included), each reason once."""
@@ -114,6 +119,8 @@ class Transparency:
         reasons: list[str] = []
         for name in dict.fromkeys(_STATE.findall(content)):
             reasons += _state_reasons(_entry(self.pdf, resources, "ExtGState", name))
+        if reasons:
+            self._composited(content, resources)
         for name in dict.fromkeys(_DRAW.findall(content)):
             drawn = _entry(self.pdf, resources, "XObject", name)
             if not isinstance(drawn, pydyf.Stream):
@@ -130,9 +137,32 @@ class Transparency:
         return list(dict.fromkeys(reasons))
 
 
+    def _composited(self, content: bytes, resources) -> None:
+        """Note the forms drawn while a transparent graphics state is in force."""
+        stack: list[bool] = []
+        transparent = False
+        for match in _STACKED.finditer(content):
+            operator, name, kind = match.group(1), match.group(2), match.group(3)
+            if operator == b"q":
+                stack.append(transparent)
+            elif operator == b"Q":
+                transparent = stack.pop() if stack else False
+            elif kind == b"gs":
+                state = _entry(self.pdf, resources, "ExtGState", name)
+                if _state_reasons(state):
+                    transparent = True
+                elif isinstance(state, dict) and ("ca" in state or "CA" in state):
+                    transparent = False  # opacity back to 1
+            elif transparent:
+                drawn = _entry(self.pdf, resources, "XObject", name)
+                if isinstance(drawn, pydyf.Stream):
+                    self.composited.add(id(drawn))
+
+
 def remove_opaque_groups(pdf: pydyf.PDF) -> dict[int, list[str]]:
-    """Drop the transparency group of every form whose content is opaque; the reasons each
-    page is transparent, by page number (pages without transparency left out)."""
+    """Drop the transparency group of every form whose content is opaque and that is not drawn
+    under a transparent graphics state; the reasons each page is transparent, by page number
+    (pages without transparency left out)."""
     scan = Transparency(pdf)
     transparent = {}
     for number, page in enumerate(pages(pdf), 1):
@@ -142,7 +172,7 @@ def remove_opaque_groups(pdf: pydyf.PDF) -> dict[int, list[str]]:
     for form in scan.forms:
         group = _resolve(pdf, form.extra.get("Group"))
         if isinstance(group, dict) and str(group.get("S")) == "/Transparency" \
-                and not scan.form(form):
+                and not scan.form(form) and id(form) not in scan.composited:
             del form.extra["Group"]
     return transparent
 

@@ -173,3 +173,35 @@ def test_the_brands_own_profile_always_wins(catalog):
         assert intent.icc == str((catalog / "images" / "printer.icc").resolve())
         assert (intent.identifier, intent.registry) == ("Custom", None)
         assert intent.condition == intent.info == "GRACoL 2006 coated, CGATS TR 006 (insertgen)"
+
+
+def test_groups_go_where_they_change_nothing_and_stay_where_opacity_needs_them():
+    """Centred SVG text is drawn in a transparency group of opaque content: it goes. An element at 50 %
+    opacity is one group painted at half opacity, so its overlapping parts do not show through
+    each other: that group stays (in PDF/X-4, which allows transparency)."""
+    import io
+
+    from weasyprint import HTML
+
+    from generator.render import pdfx
+
+    svg = ("<svg xmlns='http://www.w3.org/2000/svg' width='40' height='20'>"
+           "<text x='20' y='15' font-size='12' text-anchor='middle'>12</text></svg>")
+    html = ('<style>@page { size: 80mm 40mm; margin: 5mm }</style>'
+            f'<img src="data:image/svg+xml;utf8,{svg}">'
+            '<p style="opacity: .5; background: device-cmyk(0 1 0 0)">Faded <b style="background: '
+            'device-cmyk(1 0 0 0)">over</b></p>')
+
+    def groups(finisher=None) -> dict[str, bool]:
+        data = HTML(string=html).write_pdf(finisher=finisher)
+        with pikepdf.open(io.BytesIO(data)) as pdf:
+            content = pdf.pages[0].Contents.read_bytes()
+            return {name: "/Group" in form for name, form in pdf.pages[0].Resources.XObject.items()
+                    if f"{name} Do".encode() in content or form.get("/Subtype") == "/Form"}
+
+    before = groups()
+    assert len(before) == 2 and all(before.values())
+    found: dict = {}
+    after = groups(lambda document, pdf: found.update(pdfx.remove_opaque_groups(pdf)))
+    assert sorted(after.values()) == [False, True]
+    assert found == {1: ["an opacity of 0.5"]}
