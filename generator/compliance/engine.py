@@ -290,12 +290,6 @@ def _compile(source: str, where: str) -> Expr:
     return Expr(source, needles, where)
 
 
-#: A letter of a script written with spaces between words. Kana, CJK ideographs and Hangul
-#: syllables are left out: a Latin word written straight into Japanese or Korean text
-#: ("ＲＥＶＩＥＷを書く", "review를") still begins and ends there.
-_SPACED_LETTER = r"[^\W\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uff66-\uff9f]"
-
-
 def _defined(shared: list[str], *lexicons: dict) -> list[str]:
     """The shared rule's exceptions whose helper terms this pack defines: a pack without
     ``_private`` simply has no such exception."""
@@ -306,7 +300,7 @@ def _defined(shared: list[str], *lexicons: dict) -> list[str]:
 def _wrap(alternatives: str, words: bool) -> str:
     if not words:
         return f"(?:{alternatives})"
-    return rf"(?<!{_SPACED_LETTER})(?:{alternatives})(?!{_SPACED_LETTER})"
+    return rf"(?<!\w)(?:{alternatives})(?!\w)"
 
 
 SHARED = "concepts"
