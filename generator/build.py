@@ -31,7 +31,7 @@ import click
 
 from generator import __version__
 from generator.cache import FORMAT as CACHE_FORMAT
-from generator.cache import BuildCache, FileHashes, Memo, digest, tree_digests
+from generator.cache import BuildCache, FileHashes, Memo, digest, file_sha256, tree_digests
 from generator.catalog import LoadedCatalog, LoadedProduct, load_catalog
 from generator.catalog.layouts import PROFILES, PrintProfile, ResolvedLayout, template_finding
 from generator.compliance.cleaning import check_unprinted, clean_document, document_gate
@@ -139,9 +139,8 @@ def run_build(options: BuildOptions) -> BuildResult:
     hashes = FileHashes()
 
     def finished(record: DocumentRecord, write: bool = True) -> None:
-        if record.status == "failed":
+        if record.status == "failed" and record.path not in reused:
             _move_stale(out, record)
-            cache.forget(record.path)
         _keep_failed(out, record)
         report.done(record)
         try:
@@ -209,8 +208,7 @@ def run_build(options: BuildOptions) -> BuildResult:
                      planned.marketplace)
             rendered.add(record.path)
             finished(record)
-            if record.status == "ok" and record.sha256:
-                cache.store(record.path, keys[record.path], record.sha256, stored_data(result))
+            _remember(cache, out, record, keys[record.path], result)
     settle()
     report.close()
     documents = list(records.values())
@@ -650,6 +648,22 @@ def _font_files() -> dict[str, tuple[str, ...]]:
     return {family: tuple(sorted(paths)) for family, paths in files.items()}
 
 
+def _remember(cache: BuildCache, out: Path, record: DocumentRecord, key: str,
+              result: RenderResult) -> None:
+    """Record a rendered document in the cache: its file when it was written, its marked
+    copy when it failed (the same inputs would fail the same way); nothing when neither is
+    on disk."""
+    if record.status == "ok" and record.sha256:
+        cache.store(record.path, key, record.sha256, stored_data(result))
+        return
+    cache.forget(record.path)
+    if record.failed_copy:
+        sha = file_sha256(out / record.failed_copy)
+        if sha is not None:
+            cache.store(record.path, key, sha, stored_data(result)
+                        | {"failed_copy": record.failed_copy})
+
+
 def stored_data(result: RenderResult) -> dict:
     """What the cache keeps of a rendered document: what the build needs to describe it in
     the manifest again (pages, size, the render's problems, the measured fit and the
@@ -668,8 +682,10 @@ def stored_data(result: RenderResult) -> dict:
 
 def stored_result(path: str, entry: dict) -> RenderResult:
     """The render result of an unchanged document, as the cache kept it."""
+    failed_copy = entry.get("failed_copy")
     return RenderResult(
-        path, ok=True, pages=entry["pages"], sha256=entry["sha256"], size=entry["bytes"],
+        path, ok=failed_copy is None, pages=entry["pages"], failed_copy=failed_copy,
+        sha256=None if failed_copy else entry["sha256"], size=entry["bytes"],
         problems=[tuple(p) for p in entry["problems"]],
         overflow=[tuple(o) for o in entry["overflow"]],
         fields=[FieldFit(**f) for f in entry["fields"]],

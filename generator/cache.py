@@ -6,7 +6,8 @@ Plain data, below every stage, like the manifest. The orchestrator computes a do
 reads, profile and PDF options, tool versions) after its HTML is written and before anything
 is rendered; :meth:`BuildCache.lookup` says whether the file on disk was made from that key.
 
-Only documents that were rendered and written are stored, and only after their file is on
+Only documents that were rendered and written are stored (a failed one by its marked copy
+under ``_failed/``: the same inputs fail the same way), and only after their file is on
 disk, so the cache never claims a document a build did not finish. The file is replaced
 atomically (temporary file and rename): a build killed at any moment leaves the previous
 cache or a newer one, never a torn file. A file whose bytes no longer match the recorded
@@ -98,13 +99,18 @@ class BuildCache:
 
     def lookup(self, path: str, key: str) -> dict | None:
         """The stored entry of the document at ``path`` (relative to the output folder) when
-        it was made from ``key`` and its file still has the bytes recorded; else ``None``."""
+        it was made from ``key`` and its file (a failed document's marked copy) still has the
+        bytes recorded; else ``None``."""
         if not self.enabled:
             return None
         entry = self.documents.get(path)
         if entry is None or entry["key"] != key:
             return None
-        if file_sha256(self.out / path) != entry["sha256"]:
+        copy = entry.get("failed_copy")
+        if copy is not None and not (isinstance(copy, str) and copy.startswith("_failed/")
+                                     and ".." not in copy.split("/")):
+            return None
+        if file_sha256(self.out / (copy or path)) != entry["sha256"]:
             return None
         return entry
 

@@ -277,3 +277,25 @@ def test_unchanged_inputs_skip_loading_and_preparing(catalog, tmp_path, monkeypa
     assert loads == [1]
     assert set(prepared) == {p for p in ALL if p.startswith("TS-FAN/")}
     assert third.rendered == set()  # the same HTML: the files are kept
+
+
+def test_a_failed_document_with_unchanged_inputs_is_not_rendered_again(catalog, tmp_path):
+    from conftest import rgb_artwork
+
+    from generator import build as orchestrator
+
+    rgb_artwork(catalog)  # the clock's picture has text too small to print
+    out = tmp_path / "out"
+    options = orchestrator.BuildOptions(catalog=catalog, out=out, products=("TS-CLK",), jobs=1,
+                                        quiet=True)
+    first = orchestrator.run_build(options)
+    failed = "TS-CLK/TS-CLK_card-4x6_en.pdf"
+    assert failed in {d.path for d in first.documents if d.status == "failed"}
+    before = (out / "manifest.json").read_bytes()
+    again = orchestrator.run_build(options)
+    assert (again.rendered, again.reused, again.exit_code) == (set(), CLOCK, 1)
+    assert (out / "manifest.json").read_bytes() == before
+    assert (out / "_failed" / failed).is_file() and not (out / failed).exists()
+    (out / "_failed" / failed).unlink()  # the marked copy gone: rendered again, and kept
+    third = orchestrator.run_build(options)
+    assert third.rendered == {failed} and (out / "_failed" / failed).is_file()
