@@ -54,8 +54,15 @@ def serve(catalog: Path, port: int, host: str, dpi: int) -> None:
     logging.basicConfig(level=logging.WARNING if quiet() else logging.INFO,
                         format="insertgen serve: %(message)s")
     app = create_app(catalog, dpi=dpi)
+
+    class Server(uvicorn.Server):
+        def handle_exit(self, sig, frame) -> None:  # Ctrl+C: let go of open pages first
+            app.state.closing()
+            super().handle_exit(sig, frame)
+
+    config = uvicorn.Config(app, host=host, port=port, log_level="warning" if quiet() else "info",
+                            access_log=False, timeout_graceful_shutdown=2)
     try:
-        uvicorn.run(app, host=host, port=port, log_level="warning" if quiet() else "info",
-                    access_log=False, timeout_graceful_shutdown=1)  # open event streams end
+        Server(config).run()
     except OSError as error:
         fail(InsertgenError(f"cannot listen on {host}:{port}: {error.strerror or error}"))

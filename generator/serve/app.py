@@ -72,6 +72,11 @@ class Broker:
         for queue in self.queues:
             queue.put_nowait(item)
 
+    def close(self) -> None:
+        """End every open event stream (from the event loop's thread)."""
+        for queue in self.queues:
+            queue.put_nowait(None)
+
     @property
     def last_id(self) -> int:
         return self.history[-1][0] if self.history else 0
@@ -176,6 +181,8 @@ def create_app(catalog: Path, *, scratch: Path | None = None, watch: bool = True
                         except TimeoutError:
                             yield ": still here\n\n"
                             continue
+                        if item is None:  # the server stops
+                            break
                         yield _sse(*item)
             finally:
                 broker.queues.discard(queue)
@@ -218,6 +225,14 @@ def create_app(catalog: Path, *, scratch: Path | None = None, watch: bool = True
     ], lifespan=lifespan)
     app.state.preview = preview
     app.state.broker = broker
+
+    def closing() -> None:
+        """Called as the server begins to stop: waiting pages and event streams end now, so
+        the server need not wait for them."""
+        preview.release()
+        broker.close()
+
+    app.state.closing = closing
     return app
 
 

@@ -1,39 +1,33 @@
 """The preview's documents: the build's plan of one catalog, each document rendered by the
 orchestrator's own functions and kept with its findings, pages and outlines.
 
-All the work (loading the catalog, preparing and rendering documents) happens in one worker
-thread, one document at a time, so the web server's event loop stays free and WeasyPrint is
-never entered twice at once. Saved files are handed in with :meth:`Preview.changed`; the worker
-reloads the catalog, marks the documents they affect and renders those first that somebody is
-looking at. Whatever a catalog contains, the worker keeps running: a catalog that does not
-load is reported on every page, a document that fails shows why.
+A worker thread loads the catalog, works out which documents a saved file affects and hands
+the documents to two render processes (:mod:`generator.serve.renderer`): one for the
+documents a page is showing or waiting for, one for the rest, so a card being looked at never
+waits behind a long manual, and the web server's event loop stays free. Saved files come in
+with :meth:`Preview.changed`. Whatever a catalog contains, the preview keeps running: a
+catalog that does not load is reported on every page, a document that fails shows why, and a
+render process that crashes is replaced.
 """
 
 from __future__ import annotations
 
+import concurrent.futures
 import dataclasses
 import logging
+import multiprocessing
 import threading
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from generator.build import (
-    BuildOptions,
-    Planned,
-    complete,
-    failed_copy_path,
-    plan,
-    planned_record,
-    prepare,
-    render_all,
-)
+from generator.build import BuildOptions, Planned, plan
 from generator.catalog import LoadedCatalog, load_catalog
 from generator.findings import Finding, InsertgenError, Severity
 from generator.i18n.status import Status, translation_status
-from generator.render.fit import fit_findings
+from generator.serve import renderer
 from generator.serve.changes import affected
-from generator.serve.pictures import Outline, find_texts
+from generator.serve.pictures import Outline
 
 log = logging.getLogger("insertgen.serve")
 
@@ -71,6 +65,8 @@ class DocumentView:
     outlines: list[Outline] = dataclasses.field(default_factory=list)
     #: Whether the document waits for a render the catalog's latest change asked for.
     stale: bool = True
+    #: Changed again while it was rendering: rendered once more when that render is back.
+    again: bool = False
 
 
 @dataclasses.dataclass
@@ -111,8 +107,11 @@ class Preview:
         self._reload = True
         self._loading = False
         self._first: list[str] = []  # documents a page is waiting for, most recent first
+        self._rendering: dict[str, _Lane] = {}  # documents in a render process now
+        self._done: list[tuple[str, concurrent.futures.Future]] = []
         self._watched: dict[str, int] = {}
         self._stop = threading.Event()
+        self._released = False
         self._thread: threading.Thread | None = None
 
     # --- asked from the web server (any thread) -------------------------------------------
@@ -128,6 +127,12 @@ class Preview:
             self._lock.notify_all()
         if self._thread is not None:
             self._thread.join(timeout=5)  # a manual half rendered is not waited for long
+
+    def release(self) -> None:
+        """The server is stopping: pages waiting for a render are answered at once."""
+        with self._lock:
+            self._released = True
+            self._lock.notify_all()
 
     def changed(self, paths: Iterable[str]) -> None:
         """Files changed (catalog-relative, ``/`` separated): reload and re-render."""
@@ -151,7 +156,7 @@ class Preview:
             if path in self.documents and self.documents[path].stale:
                 self._first.insert(0, path)
                 self._lock.notify_all()
-            while not self._stop.is_set():
+            while not self._stop.is_set() and not self._released:
                 view = self.documents.get(path)
                 loaded = self.catalog_state.generation > 0 and not self._reload \
                     and not self._loading
@@ -167,7 +172,8 @@ class Preview:
         """Return once the catalog has been loaded (or ``timeout`` seconds have passed)."""
         deadline = time.monotonic() + timeout
         with self._lock:
-            while self.catalog_state.generation == 0 and time.monotonic() < deadline:
+            while self.catalog_state.generation == 0 and time.monotonic() < deadline \
+                    and not self._released:
                 self._lock.wait(deadline - time.monotonic())
 
     def idle(self) -> bool:
@@ -204,16 +210,29 @@ class Preview:
     # --- the worker ---------------------------------------------------------------------------
 
     def _work(self) -> None:
+        lanes = [_Lane("pages"), _Lane("the rest")]
+        lanes[0].warm()
+        try:
+            self._run(lanes)
+        finally:
+            for lane in lanes:
+                lane.close()
+
+    def _run(self, lanes: list[_Lane]) -> None:
         while not self._stop.is_set():
             with self._lock:
-                while not self._stop.is_set() and not self._reload and not self._next():
+                while not self._stop.is_set() and not self._reload and not self._done \
+                        and not self._assign(lanes, dry=True):
                     self._lock.wait()
                 if self._stop.is_set():
                     return
-                reload, changes = self._reload, self._changes
-                self._reload, self._changes = False, set()
-                self._loading = reload
-                path = None if reload else self._next()
+                done, self._done = self._done, []
+                reload, changes = self._reload and not done, self._changes
+                if reload:
+                    self._reload, self._changes = False, set()
+                    self._loading = True
+            for path, future in done:
+                self._finish(path, future)
             if reload:
                 try:
                     self._load(changes)
@@ -229,40 +248,94 @@ class Preview:
                         self._loading = False
                         self._lock.notify_all()
                 continue
-            try:
-                self._render(path)
-            except InsertgenError as error:  # a user error no check caught earlier
-                self._failed(path, error.findings or [Finding(
-                    code="render.preview", category="render", source=path, message=str(error))])
-            except Exception as error:  # noqa: BLE001 - a bug: logged, shown, the server lives on
-                log.exception("the preview hit a bug rendering %s", path)
-                self._failed(path, [Finding(
-                    code="render.bug", category="render", source=path,
-                    message=f"rendering stopped with {type(error).__name__}: {error} (a bug in "
-                            "insertgen; the traceback is in the server's log)")])
+            with self._lock:
+                jobs = self._assign(lanes)
+                generation = self.catalog_state.generation
+            for lane, path in jobs:
+                future = lane.submit(str(self.root), str(self.scratch), generation, path)
+                future.add_done_callback(lambda f, path=path: self._arrived(path, f))
 
-    def _failed(self, path: str, findings: list[Finding]) -> None:
-        """Show ``path`` as failed with ``findings`` (and no pages)."""
+    def _arrived(self, path: str, future: concurrent.futures.Future) -> None:
+        with self._lock:
+            self._done.append((path, future))
+            self._lock.notify_all()
+
+    def _assign(self, lanes: list[_Lane], dry: bool = False) -> list[tuple[_Lane, str]]:
+        """Documents for the free lanes: the first lane takes only documents a page shows or
+        waits for, the second any. Called with the lock held; ``dry`` only looks."""
+        if self._loading or self.catalog_state.generation == 0:
+            return []
+        jobs = []
+        busy = set(self._rendering)
+        for lane in lanes:
+            if lane.busy:
+                continue
+            wanted = [*self._first, *self._watched] if lane is lanes[0] else None
+            path = self._next(wanted, busy)
+            if path is None:
+                continue
+            jobs.append((lane, path))
+            busy.add(path)
+            if not dry:
+                lane.busy = True
+                self._rendering[path] = lane
+        return jobs
+
+    def _finish(self, path: str, future: concurrent.futures.Future) -> None:
+        """A render came back: show it (or why it failed)."""
+        with self._lock:
+            lane = self._rendering.pop(path, None)
+            if lane is not None:
+                lane.busy = False
+        try:
+            rendered = future.result()
+        except Exception as error:  # noqa: BLE001 - the render process died (a crash)
+            log.error("the render process stopped while rendering %s: %s", path, error)
+            if lane is not None:
+                lane.restart()
+            rendered = renderer.Rendered(path, "failed", [Finding(
+                code="render.bug", category="render", source=path,
+                message=f"the render process stopped while rendering this document ({error}); "
+                        "the next change renders it again")])
+        if rendered is None:  # no longer planned: the next load says what became of it
+            with self._lock:
+                self._lock.notify_all()
+            return
+        if rendered.traceback:
+            log.error("the preview hit a bug rendering %s:\n%s", path, rendered.traceback)
+        warned = any(f.severity is Severity.WARNING for f in rendered.findings)
         with self._lock:
             view = self.documents.get(path)
             if view is None:
+                self._lock.notify_all()
                 return
-            view.status, view.findings, view.pdf, view.pages = FAILED, findings, None, 0
-            view.outlines, view.stale = [], False
+            view.findings = list(rendered.findings)
+            view.status = FAILED if rendered.status == "failed" else WARNINGS if warned else OK
+            view.pdf = Path(rendered.pdf) if rendered.pdf else None
+            view.pages = rendered.pages
+            view.outlines = list(rendered.outlines)
             view.version += 1
-            self._first = [p for p in self._first if p != path]
+            view.seconds = rendered.seconds
+            view.stale, view.again = view.again, False  # changed again while it rendered
+            if not view.stale:
+                self._first = [p for p in self._first if p != path]
             self._update_status()
             self._lock.notify_all()
+        log.info("rendered %s: %s in %.2f s", path, view.status, view.seconds)
         self.notify({"type": "document", "path": path, "version": view.version,
                      "status": view.status})
 
-    def _next(self) -> str | None:
-        """The next document to render: one a page waits for, one being looked at, then the
-        cards and then the rest, in the build's order. Called with the lock held."""
-        cards = [p for p, v in self.documents.items() if v.kind == "card"]
-        for path in [*self._first, *self._watched, *cards, *self.documents]:
+    def _next(self, among: list[str] | None = None, busy: Iterable[str] = ()) -> str | None:
+        """The next document to render (``among`` these only, none of ``busy``): one a page
+        waits for, one being looked at, then the cards and then the rest, in the build's
+        order. Called with the lock held."""
+        if among is None:
+            cards = [p for p, v in self.documents.items() if v.kind == "card"]
+            among = [*self._first, *self._watched, *cards, *self.documents]
+        busy = set(busy)
+        for path in among:
             view = self.documents.get(path)
-            if view is not None and view.stale:
+            if view is not None and view.stale and path not in busy:
                 return path
         return None
 
@@ -295,11 +368,13 @@ class Preview:
             old = self.documents.get(planned.path)
             view = _view(planned)
             if old is not None:  # the last render stays shown until the next one is done
-                for name in ("status", "findings", "pages", "pdf", "version", "seconds", "outlines"):
+                for name in ("status", "findings", "pages", "pdf", "version", "seconds", "outlines",
+                             "stale", "again"):
                     setattr(view, name, getattr(old, name))
-                view.stale = False
             if first_load or old is None or planned.path in touched or self._catalog_was_broken() \
                     or (old.status == FAILED and old.pdf is None):
+                if planned.path in self._rendering:
+                    view.again = True
                 view.stale = True
             views[planned.path] = view
         # A product left out because it no longer validates: its documents stay listed, failed.
@@ -327,49 +402,6 @@ class Preview:
     def _catalog_was_broken(self) -> bool:
         return self.catalog_state.error is not None
 
-    def _render(self, path: str) -> None:
-        """Prepare and render one document with the build's functions, into the scratch folder."""
-        started = time.monotonic()
-        catalog, planned = self._catalog, self._plans[path]
-        planned = dataclasses.replace(planned, findings=[], texts={})
-        job = prepare(catalog, planned, self.scratch)
-        record = planned_record(planned)
-        pdf = None
-        if job is not None:
-            for result in render_all([job], 1, 1):
-                complete(record, result, fit_findings(planned.texts, result,
-                                                      planned.loaded.product.sku, planned.path),
-                         planned.marketplace)
-            if record.status == "ok":
-                pdf = self.scratch / planned.path
-            elif record.failed_copy:
-                pdf = self.scratch / failed_copy_path(planned.path)
-        outlines = []
-        if pdf is not None:
-            wanted = [(f"{f.field} ({f.locale})", planned.texts[(f.locale, f.field)].value)
-                      for f in record.findings if f.category == "fit"
-                      and (f.locale, f.field) in planned.texts]
-            outlines = find_texts(pdf, dict.fromkeys(wanted))
-        warned = any(f.severity is Severity.WARNING for f in record.findings)
-        with self._lock:
-            view = self.documents.get(path)
-            if view is None:  # the catalog changed under the render: it is planned again
-                return
-            view.findings = list(record.findings)
-            view.status = FAILED if record.status == "failed" else WARNINGS if warned else OK
-            view.pages = record.pages if pdf is not None else 0
-            view.pdf = pdf
-            view.outlines = outlines
-            view.version += 1
-            view.seconds = time.monotonic() - started
-            view.stale = False  # a change saved meanwhile marks it again when loaded
-            self._first = [p for p in self._first if p != path]
-            self._update_status()
-            self._lock.notify_all()
-        log.info("rendered %s: %s in %.2f s", path, view.status, view.seconds)
-        self.notify({"type": "document", "path": path, "version": view.version,
-                     "status": view.status})
-
     def _update_status(self) -> None:
         """The matrix is computed again when next asked for. Called with the lock held."""
         self._status_dirty = True
@@ -379,3 +411,43 @@ def _view(planned: Planned) -> DocumentView:
     return DocumentView(planned.path, planned.loaded.product.sku, planned.document,
                         planned.layout.name, list(planned.locales), planned.marketplace,
                         spec.safe_mm, tuple(spec.trim_mm), spec.kind)
+
+
+class _Lane:
+    """A render process (spawned, so nothing of the server's threads is copied into it)."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self.busy = False
+        self._pool: concurrent.futures.ProcessPoolExecutor | None = None
+
+    def submit(self, *args) -> concurrent.futures.Future:
+        if self._pool is None:
+            self._pool = concurrent.futures.ProcessPoolExecutor(
+                1, mp_context=multiprocessing.get_context("spawn"))
+        try:
+            return self._pool.submit(renderer.render, *args)
+        except (concurrent.futures.BrokenExecutor, RuntimeError):
+            self.restart()
+            return self.submit(*args)
+
+    def warm(self) -> None:
+        """Start the process now, so the first document it gets does not wait for it."""
+        if self._pool is None:
+            self._pool = concurrent.futures.ProcessPoolExecutor(
+                1, mp_context=multiprocessing.get_context("spawn"))
+            self._pool.submit(renderer.warm)
+
+    def restart(self) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stop the process, even in the middle of a render (a manual is not waited for)."""
+        if self._pool is None:
+            return
+        # The executor has no public way to stop a task under way before Python 3.14.
+        for process in list((getattr(self._pool, "_processes", None) or {}).values()):
+            if hasattr(process, "kill"):
+                process.kill()
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        self._pool = None

@@ -14,6 +14,7 @@ from serve_catalog import (
     KETTLE_DE,
     KETTLE_EN,
     LONG_HEADLINE_DE,
+    small_catalog,
     until,
 )
 from starlette.testclient import TestClient
@@ -25,7 +26,16 @@ from generator.serve.preview import FAILED, OK, WARNINGS
 
 @pytest.fixture
 def client(preview_catalog):
+    """A preview of its own, for a test that changes the catalog."""
     with TestClient(create_app(preview_catalog, stream_seconds=6)) as client:
+        yield client
+
+
+@pytest.fixture(scope="module")
+def shared(tmp_path_factory):
+    """One preview for the tests that only look (each preview starts its render processes)."""
+    catalog = small_catalog(tmp_path_factory.mktemp("shared") / "catalog")
+    with TestClient(create_app(catalog, stream_seconds=6)) as client:
         yield client
 
 
@@ -51,12 +61,12 @@ def red_pixels(png: bytes) -> int:
     return sum(1 for pixel in image.get_flattened_data() if pixel == OUTLINE)
 
 
-def test_index_lists_products_documents_and_locales_with_their_status(client):
-    rendered = idle(client)
+def test_index_lists_products_documents_and_locales_with_their_status(shared):
+    rendered = idle(shared)
     assert sorted(rendered) == sorted([EARBUDS_EN, KETTLE_DE, KETTLE_EN])
     assert all(d["status"] in (OK, WARNINGS, FAILED) and d["version"] == 1
                for d in rendered.values())
-    page = client.get("/").text
+    page = shared.get("/").text
     for sku in ("LH-KT17", "LH-EB20"):
         assert f"<th>{sku}</th>" in page
     assert "<th>de</th>" in page and "<th>en</th>" in page
@@ -64,10 +74,10 @@ def test_index_lists_products_documents_and_locales_with_their_status(client):
     assert f"{len(rendered)} document(s)" in page
 
 
-def test_document_page_shows_its_pages_guides_findings_and_locales(client):
-    page = client.get(f"/doc/{KETTLE_DE}")
+def test_document_page_shows_its_pages_guides_findings_and_locales(shared):
+    page = shared.get(f"/doc/{KETTLE_DE}")
     assert page.status_code == 200
-    view = documents(client)[KETTLE_DE]
+    view = documents(shared)[KETTLE_DE]
     assert view["pages"] == 2 and view["version"] >= 1
     for number in (1, 2):
         assert f'src="/page/{number}/{KETTLE_DE}?v={view["version"]}&amp;dpi=100"' in page.text
@@ -76,17 +86,17 @@ def test_document_page_shows_its_pages_guides_findings_and_locales(client):
     assert f'href="/doc/{KETTLE_EN}"' in page.text  # the locale switcher
     assert f'<option value="{KETTLE_EN}">en</option>' in page.text
     # Side by side: both documents' pages on one page.
-    both = client.get(f"/doc/{KETTLE_DE}?compare={KETTLE_EN}").text
+    both = shared.get(f"/doc/{KETTLE_DE}?compare={KETTLE_EN}").text
     assert 'class="columns columns-2"' in both
     assert f"/page/1/{KETTLE_EN}?" in both and f"/page/1/{KETTLE_DE}?" in both
-    missing = client.get("/doc/LH-KT17/nothing.pdf")
+    missing = shared.get("/doc/LH-KT17/nothing.pdf")
     assert missing.status_code == 404 and "No document LH-KT17/nothing.pdf" in missing.text
 
 
-def test_page_picture_is_the_proof_with_the_guides_asked_for(client):
-    client.get(f"/doc/{KETTLE_DE}")
-    plain = client.get(f"/page/1/{KETTLE_DE}?guides=")
-    guided = client.get(f"/page/1/{KETTLE_DE}?guides=trim,bleed,safe")
+def test_page_picture_is_the_proof_with_the_guides_asked_for(shared):
+    shared.get(f"/doc/{KETTLE_DE}")
+    plain = shared.get(f"/page/1/{KETTLE_DE}?guides=")
+    guided = shared.get(f"/page/1/{KETTLE_DE}?guides=trim,bleed,safe")
     assert plain.headers["content-type"] == "image/png"
     image = Image.open(io.BytesIO(guided.content))
     # A6 with 3 mm bleed and crop marks at 100 dpi, as the proof code sizes it.
@@ -96,7 +106,7 @@ def test_page_picture_is_the_proof_with_the_guides_asked_for(client):
     assert magenta > 1000
     assert not any(p == (0xFF, 0x00, 0xFF) for p in
                    Image.open(io.BytesIO(plain.content)).convert("RGB").get_flattened_data())
-    assert client.get(f"/page/3/{KETTLE_DE}").status_code == 404
+    assert shared.get(f"/page/3/{KETTLE_DE}").status_code == 404
 
 
 def test_a_saved_translation_re_renders_its_document_only_and_the_fit_finding_appears(
@@ -154,36 +164,49 @@ def test_a_catalog_that_stops_validating_shows_its_errors_and_the_server_lives_o
     assert rendered[EARBUDS_EN]["pages"] == 2
 
 
-def test_status_matrix_and_source_pages(client):
-    idle(client)
-    status = client.get("/status").text
+def test_status_matrix_and_source_pages(shared):
+    idle(shared)
+    status = shared.get("/status").text
     assert "<h1>Translation status</h1>" in status and "<th>LH-KT17</th>" in status
-    source = client.get("/source?file=locales/de/LH-KT17.po&line=35")
+    source = shared.get("/source?file=locales/de/LH-KT17.po&line=35")
     assert source.status_code == 200
     assert '<span id="L35" class="line hit">' in source.text
     assert "&#34;Danke" in source.text or "&quot;Danke" in source.text
-    outside = client.get("/source?file=../../etc/passwd")
+    outside = shared.get("/source?file=../../etc/passwd")
     assert outside.status_code == 404 and "root:" not in outside.text
 
 
-def test_a_bug_in_one_document_fails_it_and_the_others_are_served(preview_catalog, monkeypatch):
-    from generator.serve import preview as module
-
-    real = module.prepare
+def test_a_bug_rendering_a_document_fails_it_with_the_reason(preview_catalog, monkeypatch):
+    from generator.serve import renderer
 
     def prepare(catalog, planned, out):
-        if planned.path == KETTLE_EN:
-            raise KeyError("planted")
-        return real(catalog, planned, out)
+        raise KeyError("planted")
 
-    monkeypatch.setattr(module, "prepare", prepare)
-    with TestClient(create_app(preview_catalog, stream_seconds=1)) as client:
-        rendered = idle(client)
-        broken = rendered[KETTLE_EN]
-        assert broken["status"] == FAILED and broken["pages"] == 0
-        assert broken["findings"][0]["code"] == "render.bug"
-        assert broken["findings"][0]["message"] == (
-            "rendering stopped with KeyError: 'planted' (a bug in insertgen; the traceback is "
-            "in the server's log)")
-        assert rendered[KETTLE_DE]["pages"] == 2
-        assert "rendering stopped with KeyError" in client.get(f"/doc/{KETTLE_EN}").text
+    monkeypatch.setattr(renderer, "prepare", prepare)  # in this process, not a render process
+    rendered = renderer.render(str(preview_catalog), str(preview_catalog.parent / "out"), 1,
+                               KETTLE_EN)
+    assert rendered.status == "failed" and rendered.pages == 0
+    assert [f.code for f in rendered.findings] == ["render.bug"]
+    assert rendered.findings[0].message == (
+        "rendering stopped with KeyError: 'planted' (a bug in insertgen; the traceback is in "
+        "the server's log)")
+    assert "KeyError: 'planted'" in rendered.traceback
+
+
+def test_a_render_process_that_dies_fails_its_document_and_is_replaced(client):
+    from concurrent.futures import Future
+    from concurrent.futures.process import BrokenProcessPool
+
+    idle(client)
+    preview = client.app.state.preview
+    crashed = Future()
+    crashed.set_exception(BrokenProcessPool("a child process terminated abruptly"))
+    preview._finish(KETTLE_EN, crashed)
+    broken = documents(client)[KETTLE_EN]
+    assert broken["status"] == FAILED and broken["findings"][0]["message"] == (
+        "the render process stopped while rendering this document (a child process "
+        "terminated abruptly); the next change renders it again")
+    assert "the render process stopped" in client.get(f"/doc/{KETTLE_EN}").text
+    # The preview goes on: the next change renders the document again.
+    preview.changed(["products/kettle.yaml"])
+    until(lambda: documents(client)[KETTLE_EN]["pages"] == 2)

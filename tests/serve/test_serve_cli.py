@@ -42,7 +42,8 @@ def test_another_host_than_loopback_is_served_with_a_warning(preview_catalog, mo
     from generator.cli import main
 
     served = {}
-    monkeypatch.setattr(uvicorn, "run", lambda app, **options: served.update(options))
+    monkeypatch.setattr(uvicorn.Server, "run", lambda server, sockets=None: served.update(
+        host=server.config.host, port=server.config.port))
     result = CliRunner().invoke(main, ["serve", str(preview_catalog), "--host", "0.0.0.0",
                                        "--port", "8123"])
     assert result.exit_code == 0, result.output
