@@ -47,6 +47,15 @@ def test_page_counts_are_multiples_of_four(manuals):
     assert "Notes" in text[-2] and "Testa GmbH" in text[-1]  # notes pad, then the back cover
 
 
+def test_chapters_flow_on_where_the_page_allows(manuals):
+    """A chapter starts where the one before it ends (not on a page of its own); the support
+    heading stays with its QR code and channels."""
+    out, _ = manuals
+    lines = [set(page.split("\n")) for page in pages(out / "TS-HTR/TS-HTR_manual_en.pdf")]
+    assert {"Contents", "Safety", "What is in the box", "Setting up"} <= lines[1]
+    assert {"Troubleshooting", "Specifications", "Warranty", "Support", "Scan for help"} <= lines[2]
+
+
 def test_contents_point_at_the_real_pages(manuals):
     out, _ = manuals
     text = pages(out / "TS-HTR/TS-HTR_manual_en.pdf")
