@@ -26,7 +26,7 @@ def is_loopback(host: str) -> bool:
 
 @click.command(epilog=examples(
     "insertgen serve mybrand/                       # then open http://127.0.0.1:8000/",
-    "insertgen serve mybrand/ --port 8080",
+    "insertgen serve mybrand/ --port 8080 --out .preview/     # kept: the next start is quick",
     "insertgen serve mybrand/ --host 0.0.0.0        # reachable from other machines"))
 @CATALOG_ARG
 @click.option("--port", type=click.IntRange(min=0, max=65535), default=8000, show_default=True,
@@ -35,7 +35,10 @@ def is_loopback(host: str) -> bool:
               help="Address to listen on; anything but loopback lets other machines in.")
 @click.option("--dpi", type=click.IntRange(min=36, max=300), default=100, show_default=True,
               help="Resolution of the page pictures.")
-def serve(catalog: Path, port: int, host: str, dpi: int) -> None:
+@click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder to render into, kept with its build cache so the next serve starts "
+                   "from it (default: a temporary folder, removed on exit).")
+def serve(catalog: Path, port: int, host: str, dpi: int, out: Path | None) -> None:
     """Preview CATALOG in the browser: every document's pages with their guides and findings,
     re-rendered as you save a product, translation, layout or picture."""
     if not (catalog / BRAND_FILE).is_file():
@@ -53,7 +56,7 @@ def serve(catalog: Path, port: int, host: str, dpi: int) -> None:
     click.echo(f"insertgen serve: {catalog} on http://{shown}:{port}/ (Ctrl+C stops)", err=True)
     logging.basicConfig(level=logging.WARNING if quiet() else logging.INFO,
                         format="insertgen serve: %(message)s")
-    app = create_app(catalog, dpi=dpi)
+    app = create_app(catalog, dpi=dpi, scratch=out)
 
     class Server(uvicorn.Server):
         def handle_exit(self, sig, frame) -> None:  # Ctrl+C: let go of open pages first

@@ -85,7 +85,8 @@ class Broker:
 def create_app(catalog: Path, *, scratch: Path | None = None, watch: bool = True,
                stream_seconds: float = 300.0, dpi: int = 100) -> Starlette:
     """The preview of the catalog at ``catalog``; documents are rendered into ``scratch`` (a
-    temporary folder removed on shutdown when not given). An event stream closes after
+    temporary folder removed on shutdown when not given; a folder given keeps the renders and
+    their build cache for the next preview). An event stream closes after
     ``stream_seconds`` and the browser opens the next one where it left off."""
     catalog = Path(catalog)
     broker = Broker()
@@ -155,6 +156,7 @@ def create_app(catalog: Path, *, scratch: Path | None = None, watch: bool = True
             "last_event": broker.last_id,
             "documents": [{"path": v.path, "status": v.status, "stale": v.stale,
                            "version": v.version, "pages": v.pages, "seconds": v.seconds,
+                           "cached": v.cached,
                            "findings": [f.to_dict() for f in v.findings]}
                           for v in preview.views()]})
 
@@ -197,6 +199,8 @@ def create_app(catalog: Path, *, scratch: Path | None = None, watch: bool = True
         broker.loop = asyncio.get_running_loop()
         if own_scratch:  # made here, so an application that never starts leaves nothing behind
             preview.scratch = Path(tempfile.mkdtemp(prefix="insertgen-serve-"))
+        else:
+            preview.scratch.mkdir(parents=True, exist_ok=True)
         preview.start()
         stop = asyncio.Event()
         watcher = asyncio.create_task(_watch(catalog, preview, stop)) if watch else None

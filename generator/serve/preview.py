@@ -67,6 +67,8 @@ class DocumentView:
     stale: bool = True
     #: Changed again while it was rendering: rendered once more when that render is back.
     again: bool = False
+    #: Whether the last render came from the build cache (its inputs were unchanged).
+    cached: bool = False
 
 
 @dataclasses.dataclass
@@ -316,12 +318,14 @@ class Preview:
             view.outlines = list(rendered.outlines)
             view.version += 1
             view.seconds = rendered.seconds
+            view.cached = rendered.cached
             view.stale, view.again = view.again, False  # changed again while it rendered
             if not view.stale:
                 self._first = [p for p in self._first if p != path]
             self._update_status()
             self._lock.notify_all()
-        log.info("rendered %s: %s in %.2f s", path, view.status, view.seconds)
+        log.info("rendered %s: %s in %.2f s%s", path, view.status, view.seconds,
+                 " (unchanged, from the build cache)" if view.cached else "")
         self.notify({"type": "document", "path": path, "version": view.version,
                      "status": view.status})
 
@@ -369,7 +373,7 @@ class Preview:
             view = _view(planned)
             if old is not None:  # the last render stays shown until the next one is done
                 for name in ("status", "findings", "pages", "pdf", "version", "seconds", "outlines",
-                             "stale", "again"):
+                             "stale", "again", "cached"):
                     setattr(view, name, getattr(old, name))
             if first_load or old is None or planned.path in touched or self._catalog_was_broken() \
                     or (old.status == FAILED and old.pdf is None):

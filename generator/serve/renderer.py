@@ -17,12 +17,16 @@ from pathlib import Path
 from generator.build import (
     BuildOptions,
     complete,
+    document_key,
     failed_copy_path,
     plan,
     planned_record,
     prepare,
     render_all,
+    stored_data,
+    stored_result,
 )
+from generator.cache import BuildCache, FileHashes, file_sha256
 from generator.catalog import load_catalog
 from generator.findings import Finding, InsertgenError
 from generator.render.fit import fit_findings
@@ -44,6 +48,8 @@ class Rendered:
     seconds: float = 0.0
     #: A bug's traceback, for the server's log.
     traceback: str | None = None
+    #: Whether the build cache had it (its inputs unchanged since it was last rendered).
+    cached: bool = False
 
 
 def warm() -> None:
@@ -86,11 +92,20 @@ def _render(root: Path, scratch: Path, generation: int, path: str,
     job = prepare(catalog, planned, scratch)
     record = planned_record(planned)
     pdf = None
+    cached = False
     if job is not None:
-        for result in render_all([job], 1, 1):
-            complete(record, result, fit_findings(planned.texts, result,
-                                                  planned.loaded.product.sku, planned.path),
-                     planned.marketplace)
+        # The build's cache of the folder: a document whose inputs did not change since it
+        # was rendered there (in this session or an earlier one) is not rendered again.
+        cache = BuildCache(scratch)  # read afresh: the other render process writes it too
+        key = document_key(job, planned, FileHashes())
+        entry = cache.lookup(planned.path, key)
+        cached = entry is not None
+        result = stored_result(planned.path, entry) if cached else \
+            next(iter(render_all([job], 1, 1)))
+        complete(record, result, fit_findings(planned.texts, result, planned.loaded.product.sku,
+                                              planned.path), planned.marketplace)
+        if not cached:
+            _remember(cache, scratch, record, key, result)
         if record.status == "ok":
             pdf = scratch / planned.path
         elif record.failed_copy:
@@ -103,4 +118,15 @@ def _render(root: Path, scratch: Path, generation: int, path: str,
         outlines = find_texts(pdf, dict.fromkeys(wanted))
     return Rendered(path, record.status, list(record.findings),
                     record.pages if pdf is not None else 0, str(pdf) if pdf else None, outlines,
-                    time.monotonic() - started)
+                    time.monotonic() - started, cached=cached)
+
+
+def _remember(cache: BuildCache, scratch: Path, record, key: str, result) -> None:
+    """Keep a rendered document in the cache as the build does: by its file, or a failed one
+    by its marked copy (the same inputs fail the same way)."""
+    cache.forget(record.path)
+    if record.status == "ok" and record.sha256:
+        cache.store(record.path, key, record.sha256, stored_data(result))
+    elif record.failed_copy and (sha := file_sha256(scratch / record.failed_copy)):
+        cache.store(record.path, key, sha, stored_data(result) | {"failed_copy": record.failed_copy})
+    cache.save()

@@ -210,3 +210,22 @@ def test_a_render_process_that_dies_fails_its_document_and_is_replaced(client):
     # The preview goes on: the next change renders the document again.
     preview.changed(["products/kettle.yaml"])
     until(lambda: documents(client)[KETTLE_EN]["pages"] == 2)
+
+
+def test_a_kept_render_folder_starts_the_next_preview_from_the_build_cache(preview_catalog,
+                                                                          tmp_path):
+    out = tmp_path / "preview"
+    with TestClient(create_app(preview_catalog, scratch=out)) as client:
+        first = idle(client)
+    assert not any(d["cached"] for d in first.values())
+    assert (out / ".insertgen-cache.json").is_file() and (out / KETTLE_DE).is_file()
+    po = preview_catalog / "locales" / "de" / "LH-KT17.po"
+    po.write_text(po.read_text(encoding="utf-8").replace(HEADLINE_DE, LONG_HEADLINE_DE),
+                  encoding="utf-8")  # changed while no preview runs
+    with TestClient(create_app(preview_catalog, scratch=out)) as client:
+        again = idle(client)
+        assert {p for p, d in again.items() if d["cached"]} == {KETTLE_EN, EARBUDS_EN}
+        assert again[KETTLE_DE]["status"] == FAILED and not again[KETTLE_DE]["cached"]
+        assert again[KETTLE_EN]["findings"] == first[KETTLE_EN]["findings"]
+        assert again[KETTLE_EN]["pages"] == 2
+        assert "unchanged, from the build cache" in client.get(f"/doc/{KETTLE_EN}").text
