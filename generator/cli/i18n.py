@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 
-from generator.cli.common import CATALOG_ARG, fail, print_findings
+from generator.cli.common import CATALOG_ARG, exit_with, fail, print_findings
 from generator.findings import InsertgenError
 
 
@@ -92,7 +91,7 @@ def i18n_compile(catalog: Path, out: Path | None) -> None:
     written, findings = compile_all(catalog, out, terms)
     _report_written(written)
     print_findings(findings)
-    sys.exit(1 if findings else 0)
+    exit_with(1 if findings else 0, f"{len(findings)} translation check(s) failed")
 
 
 @i18n.command("export")

@@ -110,7 +110,7 @@ def impose_cards_command(pdfs: tuple[Path, ...], sheet: str, gutter_mm: float, m
     """Step and repeat each two-sided card PDF on a press sheet, with cut marks."""
     from generator.press.impose import SHEETS, impose_cards
 
-    failed = False
+    failed = 0
     for source in pdfs:
         target = _imposed_path(source, to, f"sheet-{sheet.lower()}")
         try:
@@ -118,13 +118,13 @@ def impose_cards_command(pdfs: tuple[Path, ...], sheet: str, gutter_mm: float, m
                                   margin_mm=margin_mm, duplex=not simplex)
         except InsertgenError as error:
             click.echo(f"error: {error}", err=True)
-            failed = True
+            failed += 1
             continue
         cards = len(result.placements[0])
         name = next((n for n in SHEETS if n.lower() == sheet.lower()), sheet)
         _report_imposition(source, target, result, f"{cards} card(s) up on {name}"
                            + (", backs turned" if not simplex else ""))
-    sys.exit(1 if failed else 0)  # each failure has said why
+    exit_with(1 if failed else 0, f"{failed} of {len(pdfs)} file(s) could not be imposed")
 
 
 @impose.command("booklet")
@@ -137,19 +137,19 @@ def impose_booklet_command(pdfs: tuple[Path, ...], rtl: bool | None, to: Path | 
     """Impose each manual PDF as saddle-stitched printer spreads, with crop and fold marks."""
     from generator.press.impose import impose_booklet
 
-    failed = False
+    failed = 0
     for source in pdfs:
         target = _imposed_path(source, to, "spreads")
         try:
             result = impose_booklet(source, target, rtl=rtl)
         except InsertgenError as error:
             click.echo(f"error: {error}", err=True)
-            failed = True
+            failed += 1
             continue
         first = result.placements[0]
         order = "|".join(str(p.page) for p in first)
         _report_imposition(source, target, result, f"printer spreads, first {order}")
-    sys.exit(1 if failed else 0)  # each failure has said why
+    exit_with(1 if failed else 0, f"{failed} of {len(pdfs)} file(s) could not be imposed")
 
 
 @click.command(epilog=examples("insertgen proof output/ --catalog mybrand/ --dpi 100",
@@ -176,4 +176,5 @@ def proof(out: Path, proofs: Path | None, dpi: int, catalog: Path | None) -> Non
     click.echo(f"wrote {result.index}: {len(result.pages)} document(s), {pages} page(s), "
                f"{len(result.sheets)} contact sheet(s)"
                + (f"; {len(result.skipped)} failed document(s) not proofed" if result.skipped else ""))
-    sys.exit(1 if any(f.severity is Severity.ERROR for f in result.findings) else 0)
+    exit_with(1 if any(f.severity is Severity.ERROR for f in result.findings) else 0,
+              f"proof: {counted(result.findings)}")

@@ -204,6 +204,7 @@ def test_layout_wording_placeholders_are_checked(catalog):
         'locales/de/LC_MESSAGES/insertgen.po:11: msgid "Warranty: %(num)d year": expected 2 '
         'plural forms for de (CLDR), got 1 [warning]',
     ]
+    assert result.stderr.splitlines()[-1] == "exit 1: 2 translation check(s) failed"
     assert (catalog / "mo/locales/de/LC_MESSAGES/insertgen.mo").is_file()
 
 
