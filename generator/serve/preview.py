@@ -162,7 +162,7 @@ class Preview:
                 view = self.documents.get(path)
                 loaded = self.catalog_state.generation > 0 and not self._reload \
                     and not self._loading
-                if loaded and (view is None or not view.stale):
+                if loaded and (view is None or not view.stale or self.catalog_state.error):
                     return view
                 left = deadline - time.monotonic()
                 if left <= 0:
@@ -265,8 +265,8 @@ class Preview:
     def _assign(self, lanes: list[_Lane], dry: bool = False) -> list[tuple[_Lane, str]]:
         """Documents for the free lanes: the first lane takes only documents a page shows or
         waits for, the second any. Called with the lock held; ``dry`` only looks."""
-        if self._loading or self.catalog_state.generation == 0:
-            return []
+        if self._loading or self.catalog_state.generation == 0 or self.catalog_state.error:
+            return []  # a catalog that does not load renders nothing: the last renders stay
         jobs = []
         busy = set(self._rendering)
         for lane in lanes:
@@ -299,8 +299,11 @@ class Preview:
                 code="render.bug", category="render", source=path,
                 message=f"the render process stopped while rendering this document ({error}); "
                         "the next change renders it again")])
-        if rendered is None:  # no longer planned: the next load says what became of it
+        if rendered is None:  # not planned by the files as they are now: a load is coming
             with self._lock:
+                view = self.documents.get(path)
+                if view is not None:
+                    view.stale, view.again = view.again, False
                 self._lock.notify_all()
             return
         if rendered.traceback:
