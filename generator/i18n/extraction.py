@@ -211,7 +211,8 @@ def extract_products(catalog: LoadedCatalog) -> list[Written]:
 _JINJA = [("**.html.j2", "jinja2")]
 _JINJA_OPTIONS = {"**.html.j2": {"extensions": "jinja2.ext.i18n", "trim_blocks": "true",
                                  "lstrip_blocks": "true"}}
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None, "each": (2,)}
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None, "each": (2,),
+            "in_every_language": None}  # the EU card's macro: the message in all its languages
 
 
 def layout_template(root: Path) -> list[Entry]:
