@@ -2,7 +2,8 @@
 
 Builds the pages of ``visual_pages.CASES`` twice, refuses to write anything when the two renders
 differ (the references would not be reproducible), then writes ``reference/<name>.png`` and says
-which pictures changed. Look at the changed ones before committing them.
+which pictures changed. Look at the changed ones before committing them. With ``--docs`` it
+writes the README's card picture (``docs/card-de.png``) instead.
 """
 
 from __future__ import annotations
@@ -16,6 +17,18 @@ from PIL import Image
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import visual_pages as pages  # noqa: E402
+
+
+def docs() -> int:
+    cases = tuple(pages.DOCS.values())
+    with tempfile.TemporaryDirectory(prefix="insertgen-docs-") as work:
+        out = pages.build(Path(work), cases)
+        for path, case in pages.DOCS.items():
+            image = pages.rasterise(out / case.pdf, case.pages, pages.DOCS_DPI)
+            pages.save(image, path)
+            print(f"{path.relative_to(pages.ROOT)}  {image.width}x{image.height}  "
+                  f"{path.stat().st_size / 1000:.0f} kB")
+    return 0
 
 
 def main() -> int:
@@ -50,4 +63,6 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    if sys.argv[1:] not in ([], ["--docs"]):
+        sys.exit(f"usage: {sys.argv[0]} [--docs]")
+    sys.exit(docs() if sys.argv[1:] == ["--docs"] else main())

@@ -15,8 +15,8 @@ import sys
 from pathlib import Path
 
 import pypdfium2 as pdfium
+import yaml
 from PIL import Image, ImageChops
-from ruamel.yaml import YAML
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples" / "catalog"
@@ -64,16 +64,20 @@ CASES: tuple[Case, ...] = (
 )
 
 
-def catalog_copy(target: Path) -> Path:
-    """Copy the example catalog to ``target`` with only the documents of ``CASES`` in it."""
+#: The README's picture of a card (``update.py --docs``), larger than the references.
+DOCS = {ROOT / "docs" / "card-de.png": Case("LH-KT17", "card-a6", ("de",), SIDES)}
+DOCS_DPI = 110
+
+
+def catalog_copy(target: Path, cases: tuple[Case, ...] = CASES) -> Path:
+    """Copy the example catalog to ``target`` with only the documents of ``cases`` in it."""
     shutil.copytree(EXAMPLES, target)
     wanted: dict[str, dict[str, list[str]]] = {}
-    for case in CASES:
+    for case in cases:
         locales = wanted.setdefault(case.sku, {}).setdefault(case.document, [])
         locales.extend(loc for loc in case.locales if loc not in locales)
-    yaml = YAML()
     for path in sorted((target / "products").glob("*.yaml")):
-        data = yaml.load(path)
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
         documents = wanted.get(data["sku"])
         if not documents:
             path.unlink()
@@ -82,13 +86,14 @@ def catalog_copy(target: Path) -> Path:
         for doc in kept:
             doc["locales"] = documents[doc.get("id", doc["layout"])]
         data["documents"] = kept
-        yaml.dump(data, path)
+        path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
     return target
 
 
-def build(work: Path) -> Path:
-    """Build the documents of ``CASES`` under ``work`` with the real command line; the output folder."""
-    catalog = catalog_copy(work / "catalog")
+def build(work: Path, cases: tuple[Case, ...] = CASES) -> Path:
+    """Build the documents of ``cases`` under ``work`` with the real command line; the output
+    folder."""
+    catalog = catalog_copy(work / "catalog", cases)
     out = work / "out"
     result = subprocess.run(
         [sys.executable, "-m", "generator", "build", str(catalog), "--out", str(out), "--jobs", "2",
@@ -96,21 +101,21 @@ def build(work: Path) -> Path:
     if result.returncode != 0:
         raise RuntimeError(f"insertgen build failed (exit {result.returncode}):\n{result.stderr}")
     documents = {d["path"] for d in json.loads((out / "manifest.json").read_text())["documents"]}
-    missing = [case.pdf for case in CASES if case.pdf not in documents]
+    missing = [case.pdf for case in cases if case.pdf not in documents]
     if missing:
         raise RuntimeError(f"the build made no {', '.join(missing)}")
     return out
 
 
-def rasterise(pdf_path: Path, pages: tuple[int, ...]) -> Image.Image:
-    """The ``pages`` of ``pdf_path`` at ``DPI`` (whole MediaBox, bleed included), left to right on
-    a mid-grey ground with a 4 px gap."""
+def rasterise(pdf_path: Path, pages: tuple[int, ...], dpi: int = DPI) -> Image.Image:
+    """The ``pages`` of ``pdf_path`` at ``dpi`` (whole MediaBox, bleed included), left to right on
+    a mid-grey ground with a gap of 4 px at 60 dpi."""
     pdf = pdfium.PdfDocument(str(pdf_path))
     try:
-        pictures = [pdf[i].render(scale=DPI / 72).to_pil().convert("RGB") for i in pages]
+        pictures = [pdf[i].render(scale=dpi / 72).to_pil().convert("RGB") for i in pages]
     finally:
         pdf.close()
-    gap = 4
+    gap = round(4 * dpi / 60)
     width = sum(p.width for p in pictures) + gap * (len(pictures) - 1)
     sheet = Image.new("RGB", (width, max(p.height for p in pictures)), (128, 128, 128))
     x = 0
