@@ -19,6 +19,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    ValidationInfo,
     field_validator,
 )
 from pydantic_core import PydanticCustomError
@@ -430,26 +431,106 @@ class Trouble(Strict):
                                json_schema_extra=translate(160, "Troubleshooting: the solution"))
 
 
+def _check_cldr_unit(value: str | None) -> str | None:
+    if value is None:
+        return value
+    from babel.units import get_unit_name
+
+    try:
+        get_unit_name(value, locale="en")
+    except Exception:  # noqa: BLE001 - Babel raises several kinds for an unknown unit
+        raise _expected("expected a CLDR unit such as volume-liter or power-watt") from None
+    return value
+
+
+CldrUnit = Annotated[str, AfterValidator(_check_cldr_unit)]
+Number = float | int
+#: Unit symbols written as printed, for units CLDR has no id for (mAh, dBm, lm).
+UnitSymbol = Annotated[str, Field(pattern=r"^[^\s{}]{1,12}$")]
+
+
+def _one_unit(symbol: str | None, info: ValidationInfo) -> str | None:
+    if symbol is not None and info.data.get("unit"):
+        raise _expected(f"expected either unit ({info.data['unit']}) or symbol, not both")
+    return symbol
+
+
+class Quantity(Strict):
+    """A number with its unit, inside a spec's text (``{capacity}``): one value (``5200``),
+    alternatives (``[50, 60]``: 50/60 Hz) or a range (``value: 220, to: 240``: 220–240 V)."""
+
+    value: Number | Annotated[list[Number], Field(min_length=2)] = Field(
+        description="The number, or alternatives printed with a slash (50/60 Hz).")
+    to: Number | None = Field(None, description="Upper end of a range (220–240 V).")
+    unit: CldrUnit | None = Field(None, description="CLDR unit id such as electric-volt, "
+                                  "duration-hour, frequency-hertz; printed as its symbol (V, h, Hz).")
+    symbol: UnitSymbol | None = Field(None, description="A unit CLDR has no id for, as printed "
+                                      "(mAh, dBm, lm); used instead of unit.")
+
+    _symbol = field_validator("symbol")(_one_unit)
+
+    @field_validator("to")
+    @classmethod
+    def _range(cls, to: Number | None, info: ValidationInfo) -> Number | None:
+        if to is not None and isinstance(info.data.get("value"), list):
+            raise _expected("expected either alternatives (a list of values) or a range (to), "
+                            "not both")
+        return to
+
+
+_QUANTITY_NAME = re.compile(r"\{([A-Za-z_]\w*)\}")
+
+
 class Spec(Strict):
-    """A row of the specifications table: a value with a CLDR unit, formatted per locale."""
+    """A row of the specifications table. The value is a number (``1.7`` with ``unit:
+    volume-liter``: 1,7 l in German), a range (``to``) or a text, translated like every other
+    text, that names numbers given in ``quantities``: ``"Li-ion {voltage}, {capacity}"``. Every
+    number is formatted per locale (decimal and group separators, the unit's symbol and the
+    space before it)."""
 
     name: NonEmpty = Field(description="What is measured.",
                            json_schema_extra=translate(40, "Specifications: the name of a value"))
-    value: float | int | str = Field(description="A number (formatted per locale) or a text.")
-    unit: str | None = Field(None, description="CLDR unit such as volume-liter, power-watt, "
-                             "electric-volt, mass-kilogram, length-centimeter, frequency-hertz.")
+    # Declared before ``value`` so that the check of ``value`` sees them.
+    to: Number | None = Field(None, description="Upper end of a range: value 220, to 240.")
+    unit: CldrUnit | None = Field(None, description="CLDR unit such as volume-liter, power-watt, "
+                                  "electric-volt, mass-kilogram, length-centimeter, frequency-hertz, "
+                                  "duration-hour; printed as its symbol.")
+    symbol: UnitSymbol | None = Field(None, description="A unit CLDR has no id for, as printed "
+                                      "(mAh, dBm); used instead of unit.")
+    quantities: dict[Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")], Quantity] = Field(
+        default_factory=dict, description="Numbers a text value names as {name}.")
+    value: Number | str = Field(
+        description="A number (formatted per locale) or a text; a text may name quantities as "
+        "{name}.", json_schema_extra=translate(
+            80, "Specifications: a value; keep every {placeholder}: it is a number with its unit, "
+                "formatted for your language"))
 
-    @field_validator("unit")
+    _symbol = field_validator("symbol")(_one_unit)
+
+    @field_validator("value")
     @classmethod
-    def _unit(cls, value: str | None) -> str | None:
-        if value is None:
+    def _consistent(cls, value: Number | str, info: ValidationInfo) -> Number | str:
+        if "quantities" not in info.data:  # invalid quantities are reported on their own
             return value
-        from babel.units import get_unit_name
-
-        try:
-            get_unit_name(value, locale="en")
-        except Exception:  # noqa: BLE001 - Babel raises several kinds for an unknown unit
-            raise _expected("expected a CLDR unit such as volume-liter or power-watt") from None
+        quantities = info.data["quantities"]
+        if not isinstance(value, str):
+            if quantities:
+                raise _expected("expected a text naming the quantities ({"
+                                + "}, {".join(quantities) + "}), got a number")
+            return value
+        given = [key for key in ("to", "unit", "symbol") if info.data.get(key) is not None]
+        if given:
+            raise _expected(f"expected a number with {', '.join(given)} (a text value names its "
+                            "numbers in quantities)")
+        named = set(_QUANTITY_NAME.findall(value))
+        missing = sorted(named - set(quantities))
+        unused = sorted(set(quantities) - named)
+        if missing:
+            raise _expected("expected a quantity for every {name} in the text, none for "
+                            + ", ".join("{" + n + "}" for n in missing))
+        if unused:
+            raise _expected("expected the text to name every quantity, no "
+                            + ", ".join("{" + n + "}" for n in unused))
         return value
 
 
@@ -473,6 +554,47 @@ class Manual(Strict):
         json_schema_extra=translate(900, "Manual: the warranty terms"))
 
 
+class Battery(Strict):
+    """The product's battery: decides the disposal text the manual prints."""
+
+    removable: bool = Field(description="true: the buyer can take the battery out (the text "
+                            "says to remove it before disposal); false: built in, the product "
+                            "goes to a collection point whole.")
+    chemistry: Literal["li-ion", "li-polymer", "nimh", "alkaline", "lithium"] | None = Field(
+        None, description="Battery chemistry, printed in the disposal text when given.")
+
+
+class RadioBand(Strict):
+    """A frequency band the radio transmits in, with its maximum power (RED art. 10(8))."""
+
+    from_mhz: Annotated[float, Field(gt=0)] = Field(description="Lower edge in MHz, e.g. 2400.")
+    to_mhz: Annotated[float, Field(gt=0)] = Field(description="Upper edge in MHz, e.g. 2483.5.")
+    max_power_dbm: float = Field(description="Maximum radio-frequency power transmitted, in dBm (EIRP).")
+
+
+def _check_fcc_id(value: str) -> str:
+    if not re.fullmatch(FCC_ID_PATTERN.strip("^$"), value):
+        raise _expected("expected an FCC ID: a grantee code of 3 or 5 characters and a product "
+                        "code, such as 2ABCD-PS5")
+    return value
+
+
+FCC_ID_PATTERN = r"^([A-Z0-9]{3}|[A-Z0-9]{5})-?[A-Z0-9-]{1,14}$"
+FccId = Annotated[str, AfterValidator(_check_fcc_id), JsonSchema(FCC_ID_PATTERN)]
+
+
+class Radio(Strict):
+    """Radio equipment (Bluetooth, Wi-Fi): the declarations its manuals print (EU RED, UKCA,
+    FCC Part 15), when the marketplace lists those blocks."""
+
+    bands: list[RadioBand] = Field(min_length=1, description="Bands and maximum power.")
+    declaration_url: HttpsUrlTemplate | None = Field(
+        None, description="https page with the full declarations of conformity (EU and UK); "
+        "may use {sku}.")
+    fcc_id: FccId | None = Field(
+        None, description="FCC ID (grantee code and product code), printed in the FCC block.")
+
+
 class Product(Strict):
     """``products/<sku>.yaml``: one product and the documents to make for it."""
 
@@ -493,6 +615,10 @@ class Product(Strict):
         None, description="Warranty period printed on the card, in years."
     )
     manual: Manual | None = Field(None, description="The manual's content (source locale).")
+    battery: Battery | None = Field(None, description="The battery, when the product has one "
+                                    "(the batteries block prints only then).")
+    radio: Radio | None = Field(None, description="Radio equipment data, when the product "
+                                "transmits (the radio blocks print only then).")
 
 
 # --- translators' locale file -----------------------------------------------------------

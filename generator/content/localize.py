@@ -22,7 +22,8 @@ from babel.dates import format_time, get_day_names, get_timezone, get_timezone_n
 from babel.support import NullTranslations
 
 from generator.catalog import LoadedCatalog, LoadedProduct
-from generator.catalog.models import DAY_NAMES, Manual, Marketplace
+from generator.catalog.models import DAY_NAMES, Manual, Marketplace, Spec
+from generator.content.specs import format_spec
 from generator.findings import Finding, Severity
 from generator.i18n.translations import Text, resolve
 from generator.i18n.wording import babel_locale, gettext_dir, has_builtin_wording, translations_for
@@ -238,6 +239,15 @@ def zone_label(zone, babel) -> str:
     return name
 
 
+def spec_value(spec: Spec, text: Text | None, locale: str) -> Text | str:
+    """The printed value of a spec: a text value keeps its origin (for the fit check), its
+    quantities formatted for ``locale``; a number value is a plain string."""
+    babel = babel_locale(locale)
+    if text is None:
+        return format_spec(spec, None, babel)
+    return dataclasses.replace(text, value=format_spec(spec, text.value, babel))
+
+
 def manual_view(manual: Manual | None, section: Section) -> SimpleNamespace | None:
     """The product's manual with this section's texts in place of the source ones; an item
     whose text the cleaning stage emptied is left out."""
@@ -271,7 +281,10 @@ def manual_view(manual: Manual | None, section: Section) -> SimpleNamespace | No
         operation=steps("operation", manual.operation),
         care=[x for i in range(len(manual.care)) if (x := t(f"manual.care[{i}]"))],
         troubleshooting=trouble,
-        specs=[SimpleNamespace(name=name, value=spec.value, unit=spec.unit)
-               for i, spec in enumerate(manual.specs) if (name := t(f"manual.specs[{i}].name"))],
+        specs=[SimpleNamespace(name=name, value=(value := spec_value(
+                   spec, t(f"manual.specs[{i}].value"), section.locale)),
+                   lang=getattr(value, "locale", section.lang))
+               for i, spec in enumerate(manual.specs) if (name := t(f"manual.specs[{i}].name"))
+               and (not isinstance(spec.value, str) or t(f"manual.specs[{i}].value"))],
         warranty=t("manual.warranty"),
     )

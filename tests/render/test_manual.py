@@ -171,4 +171,5 @@ def test_missing_gpsr_items_are_validation_errors(tmp_path):
                                                "regulations: [eu-gpsr, weee, ce-mark]"))
     result = run_cli("validate", catalog)
     assert ('brand.yaml:11:34: marketplaces.amazon-de.regulations[2]: expected one of the '
-            'regulatory blocks eu-gpsr, uk-gpsr, weee, batteries, got "ce-mark"') in result.stderr
+            'regulatory blocks eu-gpsr, uk-gpsr, weee, batteries, eu-red, ukca, fcc-part15, '
+            'eu-legal-guarantee, uk-consumer-rights, us-warranty, got "ce-mark"') in result.stderr
