@@ -119,7 +119,7 @@ def snapshot(target: Path) -> Path:
 def front_half_kept(catalog_root: Path, products: tuple[str, ...] = ()) -> dict[str, float]:
     """The build's front half as a rebuild sees it, through its memo: seconds the first time
     (load, clean, HTML, memo written) and the second (nothing changed: memo read)."""
-    from generator import build
+    from generator import build, incremental
     from generator.cache import Memo
 
     times = {}
@@ -129,8 +129,8 @@ def front_half_kept(catalog_root: Path, products: tuple[str, ...] = ()) -> dict[
         for label in ("first", "again"):
             start = time.perf_counter()
             memo = Memo(out)
-            catalog, files = build._load(options, memo)
-            key = build._front_keys(catalog, files, out)
+            catalog, files = incremental.load(catalog_root, out, memo)
+            key = incremental.front_keys(catalog, files, out)
             for planned in build.plan(catalog, options):
                 if memo.get("prepared", planned.path, key(planned)) is None:
                     job = build.prepare(catalog, planned, out)

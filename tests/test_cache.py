@@ -257,14 +257,15 @@ def test_unchanged_inputs_skip_loading_and_preparing(catalog, tmp_path, monkeypa
     changed neither loads the catalog nor prepares a document; a changed translation file
     loads the catalog again and prepares only its product's documents."""
     from generator import build as orchestrator
+    from generator import incremental
 
     out = tmp_path / "out"
     options = orchestrator.BuildOptions(catalog=catalog, out=out, jobs=1, quiet=True)
     first = orchestrator.run_build(options)
     assert first.rendered == ALL and first.exit_code == 0
     loads, prepared = [], []
-    load, prepare = orchestrator.load_catalog, orchestrator.prepare
-    monkeypatch.setattr(orchestrator, "load_catalog",
+    load, prepare = incremental.load_catalog, orchestrator.prepare
+    monkeypatch.setattr(incremental, "load_catalog",
                         lambda *a, **k: loads.append(1) or load(*a, **k))
     monkeypatch.setattr(orchestrator, "prepare",
                         lambda c, planned, o: prepared.append(planned.path) or prepare(c, planned, o))
