@@ -8,12 +8,14 @@ temporary folder named in the failure. ``python tests/visual/update.py`` writes 
 from __future__ import annotations
 
 import random
+import subprocess
+import sys
 
 import pytest
 import visual_pages as pages
 from PIL import Image, ImageChops
 
-UPDATE = ".venv/bin/python tests/visual/update.py"
+UPDATE = pages.UPDATE
 
 
 @pytest.fixture(scope="session")
@@ -37,16 +39,9 @@ def reference(case: pages.Case) -> Image.Image:
 
 @pytest.mark.parametrize("case", pages.CASES, ids=lambda c: c.name)
 def test_page_looks_like_its_reference(case, visual_out, failures):
-    actual = pages.picture(visual_out, case)
-    expected = reference(case)
-    comparison = pages.compare(actual, expected)
-    if not comparison.passed:
-        actual_path, diff_path = failures / f"{case.name}-actual.png", failures / f"{case.name}-diff.png"
-        pages.save(actual, actual_path)
-        pages.save(pages.diff_image(actual, expected), diff_path)
-        pytest.fail(f"{case.pdf} page(s) {', '.join(str(p + 1) for p in case.pages)}: {comparison}; "
-                    f"actual {actual_path}, diff {diff_path}; if the change is wanted, "
-                    f"look at them and run {UPDATE}")
+    message = pages.failure(case, pages.picture(visual_out, case), reference(case), failures)
+    if message:
+        pytest.fail(message)
 
 
 def test_every_reference_has_a_case():
@@ -62,6 +57,18 @@ def test_references_are_small():
 def test_rasterising_twice_gives_the_same_pixels(visual_out):
     case = next(c for c in pages.CASES if c.locales == ("ar",))
     assert pages.picture(visual_out, case).tobytes() == pages.picture(visual_out, case).tobytes()
+
+
+def test_a_second_build_gives_the_same_pixels(visual_out, tmp_path):
+    """Two renders of the same documents in two builds: not one pixel differs."""
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "build", str(visual_out.parent / "catalog"), "--out",
+         str(tmp_path), "--product", "LH-DL40", "--locale", "ar", "-q"],
+        capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    for case in (c for c in pages.CASES if c.sku == "LH-DL40" and c.locales == ("ar",)):
+        again, first = pages.picture(tmp_path, case), pages.picture(visual_out, case)
+        assert again.tobytes() == first.tobytes(), case.name
 
 
 # --- the tolerance: anti-aliasing noise passes, a moved block or a changed colour fails ------------
@@ -123,13 +130,19 @@ def test_a_changed_colour_fails():
 def test_a_failure_names_the_pictures_it_wrote(tmp_path):
     expected = reference(CARD)
     shifted = ImageChops.offset(expected, 0, 4)
+    assert pages.failure(CARD, expected, expected, tmp_path) is None
+    message = pages.failure(CARD, shifted, expected, tmp_path)
     comparison = pages.compare(shifted, expected)
-    diff = pages.diff_image(shifted, expected)
-    assert not comparison.passed
-    assert str(comparison).endswith(f"(at most {pages.MAX_DIFFERING:.1%} allowed), "
-                                    f"largest difference {comparison.largest}")
-    # Differing pixels are red in the diff, the rest a faded grey.
-    colours = {colour for _, colour in diff.getcolors(1 << 24)}
+    assert message == (
+        f"LH-KT17/LH-KT17_card-a6_en.pdf page(s) 1, 2: {comparison.differing:.3%} of the pixels "
+        f"differ by more than {pages.PIXEL_THRESHOLD} (at most 0.1% allowed), largest difference "
+        f"{comparison.largest}; actual {tmp_path / 'card-a6-en-actual.png'}, diff "
+        f"{tmp_path / 'card-a6-en-diff.png'}; if the change is wanted, look at them and run {UPDATE}")
+    with Image.open(tmp_path / "card-a6-en-actual.png") as written:
+        assert written.convert("RGB").tobytes() == shifted.tobytes()
+    # In the diff, differing pixels are red and the rest a faded grey.
+    with Image.open(tmp_path / "card-a6-en-diff.png") as diff:
+        colours = {colour for _, colour in diff.convert("RGB").getcolors(1 << 24)}
     assert (255, 0, 0) in colours
     assert all(c == (255, 0, 0) or (c[0] == c[1] == c[2] and c[0] >= 200) for c in colours)
 

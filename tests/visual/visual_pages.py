@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples" / "catalog"
 REFERENCE = Path(__file__).resolve().parent / "reference"
 
+UPDATE = ".venv/bin/python tests/visual/update.py"
 #: Low enough to keep a reference a few tens of kB, high enough to show 6 pt text as strokes.
 DPI = 60
 #: A pixel differs when one of its channels moved by more than this (0-255): anti-aliasing
@@ -188,3 +189,17 @@ def diff_image(actual: Image.Image, reference: Image.Image) -> Image.Image:
     faded = reference.convert("L").point(lambda v: 200 + v * 55 // 255).convert("RGB")
     red = Image.new("RGB", faded.size, (255, 0, 0))
     return Image.composite(red, faded, _mask(_delta(actual, reference)))
+
+
+def failure(case: Case, actual: Image.Image, expected: Image.Image, folder: Path) -> str | None:
+    """None when ``actual`` passes for ``expected``; otherwise write the actual picture and the
+    diff to ``folder`` and say what differs and where those files are."""
+    comparison = compare(actual, expected)
+    if comparison.passed:
+        return None
+    actual_path, diff_path = folder / f"{case.name}-actual.png", folder / f"{case.name}-diff.png"
+    save(actual, actual_path)
+    save(diff_image(actual, expected), diff_path)
+    pages = ", ".join(str(p + 1) for p in case.pages)
+    return (f"{case.pdf} page(s) {pages}: {comparison}; actual {actual_path}, diff {diff_path}; "
+            f"if the change is wanted, look at them and run {UPDATE}")
