@@ -534,6 +534,16 @@ class Spec(Strict):
         return value
 
 
+class MarketWarranty(Strict):
+    """Warranty terms for some marketplaces, printed there instead of the manual's ``warranty``
+    (a longer period in one market, a limited warranty in the US)."""
+
+    marketplaces: list[Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]] = Field(
+        min_length=1, description="Keys of marketplaces in brand.yaml, e.g. [amazon-us].")
+    text: NonEmpty = Field(description="The warranty terms there.", json_schema_extra=translate(
+        900, "Manual: the warranty terms on some marketplaces"))
+
+
 class Manual(Strict):
     """The product manual: every text is translatable like the card's."""
 
@@ -552,6 +562,9 @@ class Manual(Strict):
     warranty: str | None = Field(
         None, description="Warranty terms.",
         json_schema_extra=translate(900, "Manual: the warranty terms"))
+    warranties: list[MarketWarranty] = Field(
+        default_factory=list, description="Warranty terms per marketplace, in place of "
+        "warranty there; the market's statutory notice follows either (see regulations).")
 
 
 class Battery(Strict):

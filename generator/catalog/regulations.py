@@ -84,9 +84,17 @@ def applies(rule: dict, product: Product) -> bool:
 def check_product(brand: Brand, product: Product, src: YamlSource,
                   manuals: list[tuple[int, str]]) -> list[Finding]:
     """The product items required by the blocks of the marketplaces its manuals go to
-    (``manuals``: document index and marketplace of each manual)."""
+    (``manuals``: document index and marketplace of each manual), and the marketplaces its
+    per-market warranty terms name."""
     findings = []
     known = table()
+    for index, terms in enumerate(product.manual.warranties if product.manual else []):
+        for place, key in enumerate(terms.marketplaces):
+            if key not in brand.marketplaces:
+                findings.append(src.finding(
+                    ("manual", "warranties", index, "marketplaces", place),
+                    f"expected a marketplace of brand.yaml ({', '.join(brand.marketplaces)}), "
+                    f"got \"{key}\"", code="catalog.marketplace"))
     for index, key in manuals:
         market = brand.marketplaces.get(key)
         for name in market.regulations if market else ():

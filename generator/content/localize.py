@@ -65,6 +65,8 @@ class Section:
     #: Every translatable product text by field path (``manual.safety[0].text``), the card's
     #: included; the cleaning stage empties what it strips.
     units: dict[str, Text] = dataclasses.field(default_factory=dict)
+    #: Key of the marketplace the document is sold on (chooses per-market warranty terms).
+    marketplace_key: str | None = None
     #: The product's manual (source texts); :attr:`manual` gives this section's texts of it.
     product_manual: Manual | None = dataclasses.field(default=None, repr=False)
     #: Set by the HTML stage: the CSS ``font-family`` of the locale's script, and template
@@ -133,6 +135,8 @@ def localize(catalog: LoadedCatalog, loaded: LoadedProduct, locale: str, marketp
         phone=support_phone(marketplace, [locale]),
         units={key: item.text for key, item in resolved.items()},
         product_manual=product.manual,
+        marketplace_key=next((key for key, market in catalog.brand.marketplaces.items()
+                              if market is marketplace), None),
     )
     return section, findings
 
@@ -286,5 +290,6 @@ def manual_view(manual: Manual | None, section: Section) -> SimpleNamespace | No
                    lang=getattr(value, "locale", section.lang))
                for i, spec in enumerate(manual.specs) if (name := t(f"manual.specs[{i}].name"))
                and (not isinstance(spec.value, str) or t(f"manual.specs[{i}].value"))],
-        warranty=t("manual.warranty"),
+        warranty=next((t(f"manual.warranties[{i}].text") for i, terms in enumerate(manual.warranties)
+                       if section.marketplace_key in terms.marketplaces), None) or t("manual.warranty"),
     )

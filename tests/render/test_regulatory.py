@@ -89,6 +89,14 @@ def test_statutory_warranty_notice_per_market(radio):
     assert "Diese Garantie gilt zusätzlich zu Ihren gesetzlichen Rechten" in german
     assert "Consumer Rights Act 2015" in texts["TS-SPK/TS-SPK_manual-uk_en.pdf"]
     assert "state to state" not in texts["TS-SPK/TS-SPK_manual-uk_en.pdf"]
+    # The product's terms for the US replace its general ones there, and only there.
+    us = texts["TS-SPK/TS-SPK_manual-us_en.pdf"]
+    assert ("Warranty One-year limited warranty from the date of purchase. If anything is wrong, "
+            "contact us first.") in us
+    assert us.index("contact us first.") < us.index("This warranty gives you specific legal rights")
+    assert "Two years from purchase" not in us
+    assert "Two years from purchase" in texts["TS-SPK/TS-SPK_manual-uk_en.pdf"]
+    assert "Zwei Jahre ab Kaufdatum" in german and "Eingeschränkte Garantie" not in german
 
 
 def test_every_block_has_its_text_in_every_manual_locale_of_the_example():
@@ -130,6 +138,19 @@ def test_bad_new_fields_name_their_file_and_line(tmp_path):
     assert ("products/speaker.yaml:39:41: manual.specs[1].quantities.capacity.symbol: expected "
             "either unit (electric-volt) or symbol, not both, got \"mAh\"") in lines
     assert "Traceback" not in result.stderr
+
+
+def test_warranty_terms_name_known_marketplaces(tmp_path):
+    catalog = tmp_path / "radio"
+    shutil.copytree(RADIO, catalog)
+    product = catalog / "products/speaker.yaml"
+    product.write_text(product.read_text(encoding="utf-8").replace(
+        "- marketplaces: [amazon-us]", "- marketplaces: [amazon-com]"), encoding="utf-8")
+    result = run_cli("validate", catalog)
+    assert result.returncode == 2
+    assert ("products/speaker.yaml:44:22: manual.warranties[0].marketplaces[0]: expected a "
+            "marketplace of brand.yaml (amazon-de, amazon-uk, amazon-us), got \"amazon-com\"") \
+        in result.stderr.splitlines()
 
 
 def test_a_radio_block_requires_its_product_fields(tmp_path):
