@@ -150,6 +150,8 @@ class Block:
     #: ``legal`` (its own heading in the legal section) or ``warranty`` (after the terms).
     placement: str = "legal"
     rule: dict = dataclasses.field(default_factory=dict, repr=False)
+    #: Key of the marketplace (for a ``{marketplace}`` in the declaration URL).
+    marketplace: str = ""
 
     def applies(self, product: Product) -> bool:
         return applies(self.rule, product)
@@ -166,7 +168,8 @@ class Block:
         if product.radio is not None:
             url = product.radio.declaration_url
             values.update(declaration_url=url.format(sku=product.sku, locale=locale,
-                                                     locales=locale, marketplace="") if url else None,
+                                                     locales=locale, marketplace=self.marketplace)
+                          if url else None,
                           fcc_id=product.radio.fcc_id, bands=_bands(product.radio, locale))
         out = []
         for paragraph in self.rule.get("paragraphs", []):
@@ -199,5 +202,6 @@ def blocks(brand: Brand, marketplace: str) -> list[Block]:
         if _needs_person(rule, brand):
             person = brand.responsible_persons.get(rule["responsible_person"])
         out.append(Block(name, rule["title"], rule.get("symbol"), person,
-                         bool(rule.get("safety_information")), rule.get("placement", "legal"), rule))
+                         bool(rule.get("safety_information")), rule.get("placement", "legal"), rule,
+                         marketplace))
     return out
