@@ -9,6 +9,7 @@ import json
 import re
 import shutil
 
+import pypdfium2 as pdfium
 import pytest
 import yaml
 from conftest import FIXTURES, ROOT, pdf_text, run_cli
@@ -18,14 +19,39 @@ NNBSP, NBSP = "\u202f", "\u00a0"
 
 
 @pytest.fixture(scope="module")
-def radio(tmp_path_factory):
-    """One build of the radio catalog: the PDF text of each document, by path."""
+def radio_out(tmp_path_factory):
+    """One build of the radio catalog: its output folder."""
     out = tmp_path_factory.mktemp("radio")
     result = run_cli("build", RADIO, "--out", out, "--jobs", "2")
     assert result.returncode == 0, result.stderr
-    documents = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["documents"]
+    return out
+
+
+@pytest.fixture(scope="module")
+def radio(radio_out):
+    """The PDF text of each document of the build, by path (spaces and line ends as one space)."""
+    documents = json.loads((radio_out / "manifest.json").read_text(encoding="utf-8"))["documents"]
     assert all(d["status"] == "ok" for d in documents), documents
-    return {d["path"]: re.sub(r"[ \r\n\t]+", " ", pdf_text(out / d["path"])) for d in documents}
+    return {d["path"]: re.sub(r"[ \r\n\t]+", " ", pdf_text(radio_out / d["path"]))
+            for d in documents}
+
+
+def test_callout_labels_hang_after_their_number(radio_out):
+    """A label that wraps continues under its first word, not under the number."""
+    pdf = pdfium.PdfDocument(str(radio_out / "TS-SPK/TS-SPK_manual_de.pdf"))
+    try:
+        page = next(p for p in pdf if "Lautstärketasten" in p.get_textpage().get_text_range())
+        textpage = page.get_textpage()
+        text = textpage.get_text_range()
+        starts = [textpage.get_charbox(text.index(word))[0]
+                  for word in ("Lautstärketasten", "halten, um", "überspringen)")]
+        number = textpage.get_charbox(text.index("1\r\nLautstärketasten")
+                                      if "1\r\nLautstärketasten" in text
+                                      else text.index("1 Lautstärketasten"))[0]
+    finally:
+        pdf.close()
+    assert max(starts) - min(starts) < 0.5, starts  # three lines, one left edge
+    assert starts[0] - number > 8, (number, starts)  # the number sits in the indent
 
 
 def test_spec_values_use_the_locales_numbers(radio):
@@ -133,9 +159,9 @@ def test_bad_new_fields_name_their_file_and_line(tmp_path):
             "chemistry, got unknown key 'removeable' (did you mean 'removable'?)") in lines
     assert ("products/speaker.yaml:10:11: radio.fcc_id: expected an FCC ID: a grantee code of 3 or "
             "5 characters and a product code, such as 2ABCD-PS5, got \"fcc id\"") in lines
-    assert ("products/speaker.yaml:31:14: manual.specs[0].value: expected a quantity for every "
+    assert ("products/speaker.yaml:37:14: manual.specs[0].value: expected a quantity for every "
             "{name} in the text, none for {lowest}, got \"{high} to {lowest}\"") in lines
-    assert ("products/speaker.yaml:39:41: manual.specs[1].quantities.capacity.symbol: expected "
+    assert ("products/speaker.yaml:45:41: manual.specs[1].quantities.capacity.symbol: expected "
             "either unit (electric-volt) or symbol, not both, got \"mAh\"") in lines
     assert "Traceback" not in result.stderr
 
@@ -148,7 +174,7 @@ def test_warranty_terms_name_known_marketplaces(tmp_path):
         "- marketplaces: [amazon-us]", "- marketplaces: [amazon-com]"), encoding="utf-8")
     result = run_cli("validate", catalog)
     assert result.returncode == 2
-    assert ("products/speaker.yaml:44:22: manual.warranties[0].marketplaces[0]: expected a "
+    assert ("products/speaker.yaml:50:22: manual.warranties[0].marketplaces[0]: expected a "
             "marketplace of brand.yaml (amazon-de, amazon-uk, amazon-us), got \"amazon-com\"") \
         in result.stderr.splitlines()
 
