@@ -23,6 +23,7 @@ import bisect
 import dataclasses
 import functools
 import re
+import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated, Literal
@@ -506,9 +507,20 @@ _SENTENCE_END = re.compile(
 _QUESTION = re.compile(r"[?？؟][\"'»”’)\]」』）]*\s*$")
 
 
+#: Stars and thumbs are what the star rules read: they stay where they are written.
+_RULE_SYMBOLS = frozenset("★☆⭐🌟✩✭✪✯✰✮✬✫⭑✶✷✸✹✺👍")
+
+
+def _TRAILING_SYMBOL(ch: str) -> bool:  # noqa: N802 - reads as a character class
+    """An emoji or a pictograph (or what joins one) that closes a sentence."""
+    return ch not in _RULE_SYMBOLS and (unicodedata.category(ch) in ("So", "Sk", "Cf", "Mn")
+                                        or ch in "\u200d\ufe0f")
+
+
 def sentences(text: str) -> list[tuple[int, int]]:
     """``(start, end)`` of each sentence (surrounding spaces excluded). A question is joined to
-    the sentence that follows it ("Happy? Review us." is one unit)."""
+    the sentence that follows it ("Happy? Review us." is one unit), and what has no letter or
+    digit (emoji, symbols) to the sentence before it."""
     spans: list[tuple[int, int]] = []
     start = 0
     for match in _SENTENCE_END.finditer(text):
@@ -523,7 +535,23 @@ def sentences(text: str) -> list[tuple[int, int]]:
             end -= 1
         if begin == end:
             continue
-        if out and _QUESTION.search(text[out[-1][0]:out[-1][1]]) and "\n" not in text[out[-1][1]:begin]:
+        joined = out and "\n" not in text[out[-1][1]:begin]
+        if joined:
+            # Emoji at the start belong to the sentence before ("… pra gente! 😍 Lave …").
+            lead = begin
+            while lead < end and _TRAILING_SYMBOL(text[lead]):
+                lead += 1
+            if lead > begin:
+                out[-1] = (out[-1][0], lead)
+                begin = lead
+                while begin < end and text[begin].isspace():
+                    begin += 1
+                if begin == end:
+                    continue
+        if joined and (_QUESTION.search(text[out[-1][0]:out[-1][1]])
+                       or not any(c.isalnum() for c in text[begin:end])):
+            # A question goes with its answer; emoji or symbols after a sentence ("… for us! 😍")
+            # belong to it, and go with it when it is removed.
             out[-1] = (out[-1][0], end)
         else:
             out.append((begin, end))
