@@ -16,10 +16,13 @@ sha256 (edited, truncated, replaced) is rendered again.
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import hmac
 import json
 import os
 import pickle
+import secrets
 import time
 from pathlib import Path
 from typing import Any
@@ -162,13 +165,15 @@ class Memo:
     """Results of the stages before rendering (the loaded catalog, each document's prepared
     HTML and findings), kept under ``OUT/.insertgen-memo/`` by a key of their inputs.
 
-    Each value is a file of its own, written atomically: the key it was made from, then the
-    value pickled. A file whose key differs, or that cannot be read back, is a miss. Like
-    the PDFs beside it, the folder is trusted as the build's own output (a pickle can run
-    code when read): never build into a folder others can write to.
+    Each value is a file of its own, written atomically: the key it was made from, an HMAC
+    of the rest, then the value pickled. A pickle can run code when it is read, so a file is
+    unpickled only when its HMAC was made with this user's own secret (``memo.key`` in the
+    user's cache folder, created on first use, readable by the user alone): a file put into
+    the output folder by anyone else is a miss, never code that runs. A file whose key
+    differs, or that cannot be read back, is a miss too.
     """
 
-    MAGIC = b"insertgen-memo-1\n"
+    MAGIC = b"insertgen-memo-2\n"
 
     def __init__(self, out: Path, enabled: bool = True):
         self.folder = out / MEMO_FOLDER
@@ -185,17 +190,47 @@ class Memo:
         except OSError:
             return None
         head = self.MAGIC + key.encode("ascii") + b"\n"
-        if not data.startswith(head):
+        secret = _memo_secret()
+        if secret is None or not data.startswith(head):
             return None
+        mac, _, body = data[len(head):].partition(b"\n")
+        expected = hmac.new(secret, head + body, hashlib.sha256).hexdigest().encode("ascii")
+        if not hmac.compare_digest(mac, expected):
+            return None  # not written by this user's insertgen: never unpickled
         try:
-            return pickle.loads(data[len(head):])
-        except Exception:  # noqa: BLE001 - a damaged or foreign file is only a miss
+            return pickle.loads(body)
+        except Exception:  # noqa: BLE001 - a damaged file is only a miss
             return None
 
     def put(self, kind: str, name: str, key: str, value: Any) -> None:
+        secret = _memo_secret()
+        if secret is None:
+            return  # no private place for the secret: nothing is kept
         try:
             data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-            write_atomically(self._file(kind, name),
-                             self.MAGIC + key.encode("ascii") + b"\n" + data)
+            head = self.MAGIC + key.encode("ascii") + b"\n"
+            mac = hmac.new(secret, head + data, hashlib.sha256).hexdigest().encode("ascii")
+            write_atomically(self._file(kind, name), head + mac + b"\n" + data)
         except (OSError, pickle.PicklingError, TypeError, AttributeError):
             pass  # not kept: the next build does the work again
+
+
+@functools.cache
+def _memo_secret() -> bytes | None:
+    """This user's secret for the memo's HMACs: ``$XDG_CACHE_HOME/insertgen/memo.key`` (or
+    ``~/.cache/insertgen/memo.key``), 32 random bytes made on first use with mode 0600.
+    ``None`` when it cannot be read or made, or when others may read it."""
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    path = base / "insertgen" / "memo.key"
+    try:
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(descriptor, "wb") as handle:
+                handle.write(secrets.token_bytes(32))
+        if path.is_symlink() or path.stat().st_mode & 0o077:
+            return None
+        secret = path.read_bytes()
+    except (OSError, RuntimeError):
+        return None
+    return secret if len(secret) >= 32 else None

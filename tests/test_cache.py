@@ -300,3 +300,40 @@ def test_a_failed_document_with_unchanged_inputs_is_not_rendered_again(catalog, 
     (out / "_failed" / failed).unlink()  # the marked copy gone: rendered again, and kept
     third = orchestrator.run_build(options)
     assert third.rendered == {failed} and (out / "_failed" / failed).is_file()
+
+
+class _Planted:
+    """A pickle that would write a file when read: what someone could drop into OUT/."""
+
+    def __init__(self, marker: str):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (Path.write_text, (Path(self.marker), "ran"))
+
+
+def test_the_memo_unpickles_only_what_this_user_wrote(tmp_path, monkeypatch):
+    import pickle
+
+    from generator import cache
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "home-cache"))
+    cache._memo_secret.cache_clear()
+    memo = cache.Memo(tmp_path / "out")
+    memo.put("document", "A/a.pdf", "k1", {"html": "<p>ok</p>"})
+    assert memo.get("document", "A/a.pdf", "k1") == {"html": "<p>ok</p>"}
+    assert memo.get("document", "A/a.pdf", "k2") is None  # another key: a miss
+    secret = tmp_path / "home-cache" / "insertgen" / "memo.key"
+    assert secret.stat().st_mode & 0o777 == 0o600
+    # A file planted with the right header but no valid HMAC is never unpickled.
+    marker = tmp_path / "ran.txt"
+    planted = memo._file("document", "B/b.pdf")
+    head = cache.Memo.MAGIC + b"k1\n"
+    planted.write_bytes(head + b"0" * 64 + b"\n" + pickle.dumps(_Planted(str(marker))))
+    assert memo.get("document", "B/b.pdf", "k1") is None
+    assert not marker.exists()
+    # What another user's secret signed is a miss too.
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "other-user"))
+    cache._memo_secret.cache_clear()
+    assert memo.get("document", "A/a.pdf", "k1") is None
+    cache._memo_secret.cache_clear()

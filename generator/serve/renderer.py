@@ -23,10 +23,10 @@ from generator.build import (
     planned_record,
     prepare,
     render_all,
-    stored_data,
     stored_result,
 )
 from generator.cache import BuildCache, FileHashes, file_sha256
+from generator.incremental import stored_data
 from generator.catalog import load_catalog
 from generator.findings import Finding, InsertgenError
 from generator.render.fit import fit_findings
