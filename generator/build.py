@@ -48,7 +48,7 @@ from generator.press.failed import mark_failed
 from generator.press.preflight import Expectations, expectations, preflight
 from generator.press.readback import ReadBack, pdf_text
 from generator.render.artwork import ArtworkSettings, library
-from generator.render.fit import fit_findings
+from generator.render.fit import fit_findings, render_fitted
 from generator.render.glyphs import check_glyphs
 from generator.render.html import build_context, environment, render_css, render_html
 from generator.render.pdf import Renderer, RenderJob, RenderResult
@@ -433,7 +433,9 @@ def _init_worker() -> None:
 
 def _render(job: Job) -> RenderResult:
     """In a worker: render the PDF, gate and preflight it, and write it when nothing failed."""
-    result = _RENDERER.render(dataclasses.replace(job.render, placed=job.preflight is not None))
+    # Copy-fit: a side that overflows is set smaller, within its layout's copyfit bounds.
+    result = render_fitted(_RENDERER, dataclasses.replace(job.render,
+                                                          placed=job.preflight is not None))
     pdf, result.pdf = result.pdf, None  # the bytes stay in the worker
     if pdf is None:
         return result

@@ -26,9 +26,9 @@ from generator.build import (
     stored_result,
 )
 from generator.cache import BuildCache, FileHashes, file_sha256
-from generator.incremental import stored_data
 from generator.catalog import load_catalog
 from generator.findings import Finding, InsertgenError
+from generator.incremental import stored_data
 from generator.render.fit import fit_findings
 from generator.serve.pictures import Outline, find_texts
 

@@ -187,6 +187,11 @@ def test_checks_report_file_and_line_and_keep_the_source(catalog, tmp_path):
             ) in built.stderr
     # A translation that fails a check is not printed: the source text is.
     assert "https://shop.testa.example/bf-10" in pdf_text(out / "TS-FAN/TS-FAN_card-a6_de.pdf")
+    # The longer English tip fits the German card's back once copy-fit sets its type smaller.
+    [fitted] = [f for f in manifest(out)["TS-FAN/TS-FAN_card-a6_de.pdf"]["findings"]
+                if f["code"] == "fit.copyfit"]
+    assert fitted["severity"] == "info" and fitted["message"].startswith(
+        "copy-fit set the type of the back side at ")
 
 
 def test_layout_wording_placeholders_are_checked(catalog):
