@@ -109,3 +109,13 @@ def rgb_built(tmp_path_factory):
     out = tmp_path_factory.mktemp("rgb-out")
     result = run_cli("build", catalog, "--out", out, "--jobs", "2")
     return catalog, out, manifest(out), result
+
+
+@pytest.fixture
+def preview_catalog(tmp_path) -> Path:
+    """The preview tests' private small copy of the example catalog (see
+    ``tests/serve/serve_catalog.py``). Here, not in a ``tests/serve/conftest.py``: a second
+    module named ``conftest`` would shadow this one for every ``from conftest import``."""
+    from serve_catalog import small_catalog
+
+    return small_catalog(tmp_path / "catalog")
