@@ -978,7 +978,11 @@ def _cooccur(a_start: int, a_end: int, others: list[list[tuple[int, int]]], s_st
 
 def _survives(rule: Rule, pk: Pack, sentence: str) -> bool:
     """Whether ``rule`` still fires on ``sentence`` once its own exceptions are masked."""
-    masked = _masked(sentence, [e.regex for e in rule.exceptions])
+    folded = fold(sentence)
+    exceptions = [e.regex for e in rule.exceptions if e.could_match(folded)]
+    if not exceptions or not any(e.search(sentence) for e in exceptions):
+        return True  # nothing to mask: the rule fired on this sentence already
+    masked = _masked(sentence, exceptions)
     cache: dict[str, list[tuple[int, int]]] = {}
     term_spans = [_term_hits(pk, t, masked, [(0, len(masked))], [0], cache) for t in rule.terms]
     if any(not spans for spans in term_spans):
