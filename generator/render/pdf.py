@@ -454,24 +454,20 @@ LINK_SCHEMES = ("https:", "mailto:", "tel:")
 def _drop_unsafe_links(pdf: pydyf.PDF, dropped: list[str]) -> None:
     """Link annotations to anything but https:, mailto: and tel: are taken off the pages
     (``javascript:``, ``file:``, ``http:`` ...); their targets are listed in ``dropped``."""
-    for number in pdf.pages["Kids"][::3]:
-        page = pdf.objects[number]
-        annotations = page.get("Annots")
-        if not annotations:
-            continue
-        kept = pydyf.Array()
-        for reference in annotations:
-            annotation = _object(pdf, reference)
-            action = annotation.get("A") if isinstance(annotation, dict) else None
-            target = action.get("URI") if isinstance(action, dict) else None
-            uri = getattr(target, "string", None)
-            if uri is not None and not uri.strip().lower().startswith(LINK_SCHEMES):
-                dropped.append(uri)
-                annotation.pop("A", None)
-                annotation.pop("Contents", None)
-                continue
-            kept.append(reference)
-        page["Annots"] = kept
+
+    def unsafe(annotation: dict) -> bool:
+        action = annotation.get("A")
+        target = action.get("URI") if isinstance(action, dict) else None
+        uri = getattr(target, "string", None)
+        if uri is None or uri.strip().lower().startswith(LINK_SCHEMES):
+            return False
+        dropped.append(uri)
+        # The object is still written, unreferenced: its target must not be in the file.
+        annotation.pop("A", None)
+        annotation.pop("Contents", None)
+        return True
+
+    pdfx.remove_annotations(pdf, unsafe)
 
 
 def _finish(pdf: pydyf.PDF, seed: bytes, job: RenderJob, profiles: dict | None = None,

@@ -210,8 +210,9 @@ def pages(pdf: pydyf.PDF) -> list[pydyf.Dictionary]:
     return [pdf.objects[number] for number in pdf.pages["Kids"][::3]]
 
 
-def remove_links(pdf: pydyf.PDF) -> int:
-    """Take every link annotation off the pages; how many were removed."""
+def remove_annotations(pdf: pydyf.PDF, drop) -> int:
+    """Take off the pages every annotation for which ``drop(annotation)`` is true; how many
+    were removed. A page left with none loses its ``Annots``."""
     removed = 0
     for page in pages(pdf):
         annotations = page.get("Annots")
@@ -220,7 +221,7 @@ def remove_links(pdf: pydyf.PDF) -> int:
         kept = pydyf.Array()
         for reference in annotations:
             annotation = _resolve(pdf, reference)
-            if isinstance(annotation, dict) and annotation.get("Subtype") == "/Link":
+            if isinstance(annotation, dict) and drop(annotation):
                 removed += 1
                 continue
             kept.append(reference)
@@ -229,6 +230,11 @@ def remove_links(pdf: pydyf.PDF) -> int:
         else:
             del page["Annots"]
     return removed
+
+
+def remove_links(pdf: pydyf.PDF) -> int:
+    """Take every link annotation off the pages; how many were removed."""
+    return remove_annotations(pdf, lambda annotation: annotation.get("Subtype") == "/Link")
 
 
 def complete_info(pdf: pydyf.PDF, variant: str) -> None:
