@@ -13,6 +13,17 @@ import pytest
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ROOT = Path(__file__).parent.parent
+#: The documents a build of the sample catalog makes, in order.
+SAMPLE_DOCUMENTS = [
+    "TS-CLK/TS-CLK_card-4x6_en.pdf",
+    "TS-CLK/TS-CLK_card-85x55_en.pdf",
+    "TS-CLK/TS-CLK_email_en.pdf",
+    "TS-FAN/TS-FAN_card-a6_ar.pdf",
+    "TS-FAN/TS-FAN_card-a6_de.pdf",
+    "TS-FAN/TS-FAN_card-a6_en.pdf",
+    "TS-FAN/TS-FAN_card-a6_ja.pdf",
+    "TS-FAN/TS-FAN_card-eu-multi_en-de-fr-it-es.pdf",
+]
 
 
 def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:

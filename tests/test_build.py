@@ -7,18 +7,9 @@ import json
 import shutil
 
 import pypdfium2 as pdfium
-from conftest import document, manifest, pdf_text, run_cli
+from conftest import SAMPLE_DOCUMENTS, document, manifest, pdf_text, run_cli
 
-EXPECTED = [
-    "TS-CLK/TS-CLK_card-4x6_en.pdf",
-    "TS-CLK/TS-CLK_card-85x55_en.pdf",
-    "TS-CLK/TS-CLK_email_en.pdf",
-    "TS-FAN/TS-FAN_card-a6_ar.pdf",
-    "TS-FAN/TS-FAN_card-a6_de.pdf",
-    "TS-FAN/TS-FAN_card-a6_en.pdf",
-    "TS-FAN/TS-FAN_card-a6_ja.pdf",
-    "TS-FAN/TS-FAN_card-eu-multi_en-de-fr-it-es.pdf",
-]
+EXPECTED = SAMPLE_DOCUMENTS
 
 
 def test_every_document_is_built_and_described(built):

@@ -22,18 +22,9 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, ROOT, manifest
+from conftest import FIXTURES, ROOT, SAMPLE_DOCUMENTS, manifest
 
-ALL = {
-    "TS-CLK/TS-CLK_card-4x6_en.pdf",
-    "TS-CLK/TS-CLK_card-85x55_en.pdf",
-    "TS-CLK/TS-CLK_email_en.pdf",
-    "TS-FAN/TS-FAN_card-a6_ar.pdf",
-    "TS-FAN/TS-FAN_card-a6_de.pdf",
-    "TS-FAN/TS-FAN_card-a6_en.pdf",
-    "TS-FAN/TS-FAN_card-a6_ja.pdf",
-    "TS-FAN/TS-FAN_card-eu-multi_en-de-fr-it-es.pdf",
-}
+ALL = set(SAMPLE_DOCUMENTS)
 CLOCK = {p for p in ALL if p.startswith("TS-CLK/")}
 PICTURE = """<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 100" width="400" height="400">
   <circle cx="50" cy="50" r="40" fill="device-cmyk(0 0 0 0.8)"/>
