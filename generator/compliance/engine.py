@@ -299,9 +299,7 @@ def _defined(shared: list[str], *lexicons: dict) -> list[str]:
 
 
 def _wrap(alternatives: str, words: bool) -> str:
-    if not words:
-        return f"(?:{alternatives})"
-    return rf"(?<!\w)(?:{alternatives})(?!\w)"
+    return rf"(?<!\w)(?:{alternatives})(?!\w)" if words else f"(?:{alternatives})"
 
 
 SHARED = "concepts"
@@ -511,7 +509,7 @@ _QUESTION = re.compile(r"[?？؟][\"'»”’)\]」』）]*\s*$")
 _RULE_SYMBOLS = frozenset("★☆⭐🌟✩✭✪✯✰✮✬✫⭑✶✷✸✹✺👍")
 
 
-def _TRAILING_SYMBOL(ch: str) -> bool:  # noqa: N802 - reads as a character class
+def _closes_sentence(ch: str) -> bool:
     """An emoji or a pictograph (or what joins one) that closes a sentence."""
     return ch not in _RULE_SYMBOLS and (unicodedata.category(ch) in ("So", "Sk", "Cf", "Mn")
                                         or ch in "\u200d\ufe0f")
@@ -539,7 +537,7 @@ def sentences(text: str) -> list[tuple[int, int]]:
         if joined:
             # Emoji at the start belong to the sentence before ("… pra gente! 😍 Lave …").
             lead = begin
-            while lead < end and _TRAILING_SYMBOL(text[lead]):
+            while lead < end and _closes_sentence(text[lead]):
                 lead += 1
             if lead > begin:
                 out[-1] = (out[-1][0], lead)

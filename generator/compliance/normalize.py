@@ -79,14 +79,14 @@ _LEET = re.compile(r"(?<![\w@$])(?=[\w@$]*[A-Za-z\u00c0-\u024f])(?=[\w@$]*[01345
                    r"[A-Za-z\u00c0-\u024f013457@$]{4,}(?![\w@$])")
 #: Letters spelled out one by one (step 6), the same separator throughout: a dot, a dash, a
 #: middle dot, a slash, an asterisk, an underscore or a space (with optional spaces around).
-_SPELLED = re.compile(r"(?<![\w.\-·•‧・*_/~])[^\W\d_](?P<sep> ?[.\-·•‧・*_/~] ?| )[^\W\d_]"
-                      r"(?:(?P=sep)[^\W\d_])*(?!\w)")
-#: What separates letters spelled out one by one.
-_SEPARATORS = frozenset(".-·•‧・*_/~")
+_SEPARATORS = ".-·•‧・*_/~"
+_SEPARATOR = "[" + re.escape(_SEPARATORS) + "]"
+_SPELLED = re.compile(rf"(?<![\w{re.escape(_SEPARATORS)}])[^\W\d_](?P<sep> ?{_SEPARATOR} ?| )"
+                      r"[^\W\d_](?:(?P=sep)[^\W\d_])*(?!\w)")
 _CJK_LETTER = r"[\u3040-\u30fa\u30fc-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]"
 # No space around a dot here: "…하세요. 만족…" is the end of a sentence, not a spelling.
 _HANGUL = re.compile("[\uac00-\ud7af]")
-_SPELLED_CJK = re.compile(rf"{_CJK_LETTER}(?P<sep>[.\-·•‧・*_/~]| ){_CJK_LETTER}"
+_SPELLED_CJK = re.compile(rf"{_CJK_LETTER}(?P<sep>{_SEPARATOR}| ){_CJK_LETTER}"
                           rf"(?:(?P=sep){_CJK_LETTER})*")
 
 
