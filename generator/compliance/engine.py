@@ -31,7 +31,9 @@ from typing import Annotated, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from generator.compliance.folding import FLAGS, compile_folded, fold
 from generator.compliance.normalize import evasive, normalize
+from generator.compliance.screen import Screen
 from generator.findings import InsertgenError
 from generator.paths import RULES
 
@@ -142,7 +144,6 @@ class RulePackError(InsertgenError):
 _TERM_REF = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
 #: libyaml's loader when PyYAML has it (ten times faster on the packs), else the Python one.
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-FLAGS = re.IGNORECASE | re.UNICODE
 
 
 @dataclasses.dataclass(frozen=True)
@@ -159,8 +160,9 @@ class Expr:
 
     @functools.cached_property
     def regex(self) -> re.Pattern:
+        """The expression compiled for :func:`fold`-ed text (run it on folded text only)."""
         try:
-            return re.compile(self.source, FLAGS)
+            return compile_folded(self.source)
         except re.error as error:
             raise RulePackError(f"{self.where}: expected a regular expression, got "
                                 f"{self.source!r} ({error})") from None
@@ -172,17 +174,18 @@ class Expr:
             return None
         return re.compile("|".join(re.escape(n) for n in sorted(self.needles, key=len)))
 
-    def could_match(self, folded: str) -> bool:
-        return self._screen is None or self._screen.search(folded) is not None
+    @functools.cached_property
+    def _needle_set(self) -> frozenset[str]:
+        return frozenset(self.needles or ())
 
-
-#: Case folding for the literal pre-check: what ``str.lower`` leaves apart but ``re``'s
-#: IGNORECASE matches (Turkish dotless and dotted i).
-_FOLD = {ord("ı"): "i", ord("\u0307"): None}
-
-
-def fold(text: str) -> str:
-    return text.lower().translate(_FOLD)
+    def could_match(self, folded: str, present: frozenset[str] | None = None) -> bool:
+        """Whether ``folded`` holds one of the needles; ``present``, when given, is the set
+        of needles the checker's :class:`Screen` found in it (then no search runs)."""
+        if self.needles is None:
+            return True
+        if present is not None:
+            return not present.isdisjoint(self._needle_set)
+        return self._screen.search(folded) is not None
 
 
 def _needles(tree) -> tuple[str, ...] | None:
@@ -276,7 +279,7 @@ def _compile(source: str, where: str) -> Expr:
     try:
         from re import _parser as parser  # private module: parsing checks the syntax
 
-        tree = parser.parse(source, FLAGS)
+        tree = parser.parse(source, int(FLAGS))
     except re.error as error:
         raise RulePackError(f"{where}: expected a regular expression, got {source!r} ({error})") \
             from None
@@ -665,22 +668,34 @@ class Checker:
         #: Scans of texts already seen (a build checks the same wording in many documents).
         self._seen: dict[tuple, Scan] = {}
 
+    @functools.cached_property
+    def screen(self) -> Screen:
+        """The needles of every expression of the packs, searched in one pass."""
+        needles: set[str] = set()
+        for pk in self.packs:
+            exprs = [*pk.terms.values(), *pk.innocent,
+                     *(e for rule in pk.rules for e in (*rule.patterns, *rule.exceptions))]
+            needles.update(n for e in exprs if e is not None for n in e.needles or ())
+        return Screen(needles)
+
     # A text is checked pack by pack on its normalised form; hits are collected over the whole
     # text once, then grouped by sentence. Masking the innocent phrases is the costly part, so
     # it is done only when some rule could fire on the unmasked text (masking only takes
     # matches away). Every pack's innocent phrases are masked for all the packs that run
     # together: "Let op" is Dutch for "Note", not an English request, and "haptic feedback"
     # quoted in a Turkish manual is as innocent as in an English one.
-    def _pack_matches(self, pk: Pack, norm: str, folded: str, spans: list[tuple[int, int]],
-                      extra: re.Pattern | None, concepts: dict[int, set[str]] | None = None,
+    def _pack_matches(self, pk: Pack, folded: str, present: frozenset[str],
+                      spans: list[tuple[int, int]], extra: re.Pattern | None,
+                      concepts: dict[int, set[str]] | None = None,
                       ) -> dict[int, list[tuple[Rule, int, int]]]:
         """The rules that fire, by sentence index; ``concepts`` (when given) collects the
         concepts present in each sentence that had a candidate rule."""
-        candidates = _candidates(pk, norm, folded)
+        candidates = _candidates(pk, folded, present)
         if not candidates:
             return {}
-        masks = [m for p in self.packs for m in p.innocent if m.could_match(folded)]
-        masked = _masked(norm, [m.regex for m in masks] + [extra])
+        masks = [m for p in self.packs for m in p.innocent if m.could_match(folded, present)]
+        # Matching runs on the folded text (same offsets as ``norm``).
+        masked = _masked(folded, [m.regex for m in masks] + [extra])
         starts = [s for s, _ in spans]
         hits: dict[str, list[tuple[int, int]]] = {}
 
@@ -721,7 +736,7 @@ class Checker:
                 found.setdefault(index, []).append((rule, *span))
         if concepts is not None:
             for name in self._NOT_PLAIN & pk.terms.keys():
-                if pk.terms[name] is None or pk.terms[name].could_match(folded):
+                if pk.terms[name] is None or pk.terms[name].could_match(folded, present):
                     for start, _ in term_hits(name):
                         concepts.setdefault(bisect.bisect_right(starts, start) - 1, set()).add(name)
         return found
@@ -750,11 +765,12 @@ class Checker:
             return offsets[start], offsets[end - 1] + 1 if end > start else offsets[start]
 
         folded = fold(norm)
+        present = self.screen.present(folded)
         per_sentence: dict[int, list[Match]] = {}
         suspected: dict[int, list[Match]] = {}
         concepts: dict[int, set[str]] = {}
         for pk in self.packs:
-            fired_by = self._pack_matches(pk, norm, folded, spans, None,
+            fired_by = self._pack_matches(pk, folded, present, spans, None,
                                           concepts if profile == "neutral-allowed" else None)
             for index, fired in fired_by.items():
                 for rule, start, end in fired:
@@ -765,9 +781,10 @@ class Checker:
         allowed: list[Allowed] = []
         entries = [a for a in allow if a.phrase]
         if (per_sentence or suspected) and entries:
-            per_sentence = self._apply_allow_list(norm, folded, spans, per_sentence, entries,
-                                                  allowed)
-            suspected = self._apply_allow_list(norm, folded, spans, suspected, entries, allowed)
+            per_sentence = self._apply_allow_list(norm, folded, present, spans, per_sentence,
+                                                  entries, allowed)
+            suspected = self._apply_allow_list(norm, folded, present, spans, suspected, entries,
+                                               allowed)
         removals: list[Removal] = []
         removed: set[int] = set()
         for index in sorted(per_sentence):
@@ -826,19 +843,19 @@ class Checker:
         for pk in self.packs:
             for name in ("benefit", "reward"):
                 expr = pk.terms.get(name)
-                if expr is not None and any(expr.could_match(folded) and expr.regex.search(t)
-                                            for t, folded in texts):
+                if expr is not None and any(expr.could_match(folded)
+                                            and expr.regex.search(folded) for _, folded in texts):
                     return False
         return True
 
-    def _apply_allow_list(self, norm, folded, spans, per_sentence, entries, allowed):
+    def _apply_allow_list(self, norm, folded, present, spans, per_sentence, entries, allowed):
         """Re-check with the allowed phrases masked: what no longer fires is allowed."""
         phrase = re.compile("|".join(re.escape(e.phrase) for e in entries), FLAGS)
         if not phrase.search(norm):
             return per_sentence
         still: dict[int, set[str]] = {}
         for pk in self.packs:
-            for index, fired in self._pack_matches(pk, norm, folded, spans, phrase).items():
+            for index, fired in self._pack_matches(pk, folded, present, spans, phrase).items():
                 still.setdefault(index, set()).update(rule.id for rule, _, _ in fired)
         reasons = {e.phrase.casefold(): e.reason for e in entries}
         kept: dict[int, list[Match]] = {}
@@ -855,20 +872,21 @@ class Checker:
         return kept
 
 
-def _candidates(pk: Pack, text: str, folded: str) -> list[Rule]:
-    """The rules whose terms all occur and whose pattern matches somewhere in ``text``."""
-    present: dict[str, bool] = {}
+def _candidates(pk: Pack, folded: str, present: frozenset[str]) -> list[Rule]:
+    """The rules whose terms all occur and whose pattern matches somewhere in the ``folded``
+    text; ``present`` is the set of needles in it."""
+    known_terms: dict[str, bool] = {}
     compounds = pk.compounds
 
     def has(name: str) -> bool:
-        known = present.get(name)
+        known = known_terms.get(name)
         if known is None:
             term = pk.terms[name]
-            known = bool(term is not None and term.could_match(folded)
-                         and term.regex.search(text) is not None)
+            known = bool(term is not None and term.could_match(folded, present)
+                         and term.regex.search(folded) is not None)
             if not known and name in compounds:
                 known = any(all(has(t) for t in parts) for parts, _ in compounds[name])
-            present[name] = known
+            known_terms[name] = known
         return known
 
     found = []
@@ -880,7 +898,8 @@ def _candidates(pk: Pack, text: str, folded: str) -> list[Rule]:
                 if not has(term):
                     break
             else:
-                if not rule.patterns or any(p.could_match(folded) and p.regex.search(text)
+                if not rule.patterns or any(p.could_match(folded, present)
+                                            and p.regex.search(folded)
                                             for p in rule.patterns):
                     found.append((index, rule))
     found.sort(key=lambda pair: pair[0])  # the rules' own order decides ties in a report
