@@ -47,7 +47,7 @@ def test_every_expression_of_a_pack_agrees_on_the_corpus(language):
                  *(e for r in pk.rules for e in (*r.patterns, *r.exceptions))]
         for expr in exprs:
             plain = re.compile(expr.source, FLAGS)
-            for text, low in zip(texts, folded):
+            for text, low in zip(texts, folded, strict=True):
                 if [m.span() for m in plain.finditer(text)] != \
                         [m.span() for m in expr.regex.finditer(low)]:
                     differ.append((expr.where, text))
