@@ -6,8 +6,9 @@ and ``dir`` attributes):
 - **right-to-left text**: every left-to-right run in it (an address, a URL, a model number,
   ``2014/53/EU``, a phone number, an e-mail address) is isolated in a ``<span dir="ltr">``, so
   its characters keep their order and its commas their place on every line it spans;
-- **kept together**: URLs, e-mail addresses and the document's own tokens (SKU, model,
-  identifiers, the printed phone number) never break inside; the whole token moves to the next
+- **kept together**: URLs, e-mail addresses, the document's own tokens (SKU, model,
+  identifiers, the printed phone number) and a clock time with its day-half marker (``6:00 م``,
+  ``6:00 p.m.``, ``오후 6:00``) never break inside; the whole token moves to the next
   line;
 - **Korean** breaks at spaces only (CSS ``word-break: keep-all``); **Japanese and Chinese**
   break between phrases (BudouX), never inside one; the kinsoku rules of ``line-break: strict``
@@ -59,6 +60,10 @@ _ATTR = re.compile(r"""([\w:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")
 _URL = re.compile(r"(?:https?://)?(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z]{2,}"
                   r"(?:/[^\s<>\"'()\[\]{}]*[^\s<>\"'()\[\]{}.,;:!?。、])?/?")
 _EMAIL = re.compile(r"[\w.+-]+@(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,}")
+#: A clock time with the day-half marker that belongs to it (Arabic ص/م, a.m./p.m., Korean and
+#: Japanese before the time): kept on one line.
+_TIME = re.compile(r"(?:(?:오전|오후|午前|午後)\s?)?\d{1,2}[:.]\d{2}"
+                   r"(?:\s?(?:ص|م|[AaPp]\.?[Mm]\.?(?![\w])))?")
 _OPENERS, _CLOSERS = "([{", ")]}"
 _ISOLATED = re.compile(f"{LRI}(.*?){PDI}", re.S)
 
@@ -190,6 +195,8 @@ def keep_tokens(text: str, keep_pattern: re.Pattern | None = None) -> str:
     spans += [m.span() for m in _URL.finditer(text) if not _overlaps(m.span(), spans)]
     if keep_pattern is not None:
         spans += [m.span() for m in keep_pattern.finditer(text) if not _overlaps(m.span(), spans)]
+    spans += [m.span() for m in _TIME.finditer(text) if " " in m.group(0) or "\u00a0" in m.group(0)
+              if not _overlaps(m.span(), spans)]
     if not spans:
         return text
     out, last = [], 0

@@ -3,13 +3,24 @@ the fit check fails it; the scale used is reported."""
 
 from __future__ import annotations
 
+import dataclasses
+
+import pypdfium2 as pdfium
 import pytest
 
 from generator.catalog.layouts import Layout
 from generator.paths import BUILTIN_LAYOUTS
-from generator.render.fit import copyfit_bounds, copyfit_css, render_fitted
+from generator.render.fit import (
+    BALANCE_WIDTHS,
+    balance_probes,
+    balanced,
+    balanced_widths,
+    copyfit_bounds,
+    copyfit_css,
+    render_fitted,
+)
 from generator.render.html import fit_box_attributes
-from generator.render.pdf import Renderer, RenderJob
+from generator.render.pdf import FieldFit, Renderer, RenderJob
 
 CSS = """
 @page { size: 80mm 40mm; margin: 0 }
@@ -35,6 +46,11 @@ def job(text: str, copyfit: str = ' data-copyfit="0.8"', write: bool = True) -> 
 @pytest.fixture(scope="module")
 def renderer():
     return Renderer()
+
+
+def text_lines(pdf: pdfium.PdfDocument) -> list[str]:
+    return [line.strip() for line in
+            pdf[0].get_textpage().get_text_range().replace("\u2060", "").splitlines()]
 
 
 def copyfit_notes(result):
@@ -115,3 +131,63 @@ def test_a_card_layout_shrinks_a_headline_that_takes_too_many_lines(catalog, tmp
     assert copyfit_notes(result) == [
         "copy-fit set the type of the front side at 90% to fit its text (its layout allows down "
         "to 90%)"]
+
+
+def test_a_headline_too_long_even_at_the_bound_fails_naming_its_locale_file(catalog, tmp_path):
+    """A German headline of seven lines on the A6 card: copy-fit cannot save it, and the
+    finding names the PO file, the line of the translation (msgstr) and the field."""
+    from conftest import run_cli
+
+    product = catalog / "products" / "fan.yaml"
+    product.write_text(product.read_text().replace(
+        "card:\n  tips:", "card:\n  headline: Thank you for choosing the Breeze fan!\n  tips:", 1))
+    po = catalog / "locales" / "de" / "TS-FAN.po"
+    line = po.read_text().count("\n") + 4  # the msgstr line of the entry added
+    po.write_text(po.read_text() + (
+        '\nmsgctxt "TS-FAN|card.headline"\nmsgid "Thank you for choosing the Breeze fan!"\n'
+        'msgstr "Vielen Dank, dass Sie sich für den leisen Breeze Tischventilator entschieden '
+        'haben, der Sie durch viele heiße Sommertage und warme Nächte begleiten wird!"\n'))
+    result = run_cli("build", catalog, "--out", tmp_path / "out", "--product", "TS-FAN",
+                     "--locale", "de", "--jobs", "1")
+    assert result.returncode == 1
+    lines = result.stdout.splitlines() + result.stderr.splitlines()
+    assert (f"locales/de/TS-FAN.po:{line}: card.headline: expected at most 3 lines for "
+            "card.headline on TS-FAN/TS-FAN_card-a6_de.pdf, got 7: shorten this de text") in lines
+    assert ("TS-FAN/TS-FAN_card-a6_de.pdf: copy-fit set the type of the front side at 90% (the "
+            "smallest its layout allows) and it still does not fit [info]") in lines
+
+
+HEADLINE_CSS = CSS + "h1 { margin: 0; font-size: 13pt; line-height: 1.15 }"
+
+
+def headline_job(text: str) -> RenderJob:
+    html = (f'<html lang="de"><body><div class="safe" data-fit="front">'
+            f'<h1 data-balance data-field="card.headline" data-locale="de">{text}</h1>'
+            '</div></body></html>')
+    return dataclasses.replace(job(""), html=html, css=HEADLINE_CSS)
+
+
+def test_a_headline_is_set_at_its_balanced_width(renderer):
+    """Three lines either way; at full width the last holds one word, balanced each holds two
+    or three."""
+    text = "Danke, dass Sie den Wasserkocher gewählt haben!"
+    plain = pdfium.PdfDocument(renderer.render(headline_job(text)).pdf)
+    assert text_lines(plain) == ["Danke, dass Sie den", "Wasserkocher gewählt", "haben!"]
+    result = render_fitted(renderer, headline_job(text))
+    assert result.pdf is not None and copyfit_notes(result) == []
+    assert [(f.field, f.lines) for f in result.fields] == [("card.headline", 3)]
+    assert text_lines(pdfium.PdfDocument(result.pdf)) == ["Danke, dass Sie", "den Wasserkocher",
+                                                          "gewählt haben!"]
+
+
+def test_balance_probes_and_widths():
+    html = '<h1 class="headline" data-balance data-field="card.headline">Hallo Welt</h1>'
+    probing = balance_probes(html)
+    assert probing.startswith(html) and probing.count("<h1") == 1 + len(BALANCE_WIDTHS)
+    assert 'data-field="balance:0:70" style="height: 0; margin: 0; padding: 0; overflow: ' \
+           'hidden; visibility: hidden; max-width: 70%">Hallo Welt</h1>' in probing
+    assert balance_probes("<h1>Hallo</h1>") is None
+    fields = [FieldFit(f"balance:0:{w}", "de", "front", 1.0, 2 if w >= 64 else 3)
+              for w in BALANCE_WIDTHS]
+    assert balanced_widths(fields) == {0: 64}
+    assert balanced(html, {0: 64}) == html.replace(">Hallo", ' style="max-width: 64%">Hallo')

@@ -99,6 +99,7 @@ JAPANESE = ("付属品の不足、破損、正常に動作しないなどの問�
             "アドバイス、交換部品、製品交換などで迅速に対応いたします。")
 URL_LINE = "We are here to help: help.lumora-home.example/amazon-eu/LH-KT17"
 HEADLINE = "Thank you for choosing the Aurora kettle!"
+HOURS = "الاثنين–الجمعة 9:00 ص–6:00 م"
 
 PAGES = [  # (lang, dir, font, width, element, text): one page each
     ("ar", "rtl", "'Noto Sans Arabic', 'Noto Sans'", "62mm", "p", ADDRESS),
@@ -106,6 +107,8 @@ PAGES = [  # (lang, dir, font, width, element, text): one page each
     ("ja", "ltr", "'Noto Sans CJK JP'", "58mm", "p", JAPANESE),
     ("en", "ltr", "'Noto Sans'", "52mm", "p", URL_LINE),
     ("en", "ltr", "'Noto Sans'", "62mm", "h1", HEADLINE),
+    # Pango breaks before the last م at this width, unless the time is kept with it.
+    ("ar", "rtl", "'Noto Sans Arabic', 'Noto Sans'", "43mm", "p", HOURS),
 ]
 
 
@@ -205,6 +208,18 @@ def test_a_url_moves_to_the_next_line_whole(pages):
 def test_a_headline_does_not_end_with_one_word(pages):
     lines = pages[0][4]
     assert len(lines) >= 2 and lines[-1] == "Aurora kettle!"
+
+
+def test_a_time_stays_on_the_line_of_its_day_half_marker(pages):
+    lines = pages[0][5]
+    assert len(lines) == 2 and "م" not in lines and lines[-1].startswith("م 6:00"), lines
+
+
+def test_times_with_a_marker_are_kept_together():
+    assert visible(keep_tokens("9:00 ص–6:00 م")) == "9·:·0·0· ·ص–6·:·0·0· ·م"
+    assert visible(keep_tokens("9:00 a.m.–6 p.m. and 10:00")) == (
+        "9·:·0·0· ·a·.·m·.–6 p.m. and 10:00")
+    assert visible(keep_tokens("오전 9:00 – 오후 6:00")) == "오·전· ·9·:·0·0 – 오·후· ·6·:·0·0"
 
 
 def test_the_arabic_card_prints_left_to_right_runs_as_written(built):
