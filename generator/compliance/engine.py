@@ -822,7 +822,7 @@ class Checker:
     #: Concepts that make a review request more than a plain, neutral one.
     _NOT_PLAIN = frozenset({"benefit", "reward", "proof", "happy_if", "unhappy_if", "positive",
                             "top_score", "change_request", "before", "steer_private", "dictate",
-                            "threat", "helpful_vote"})
+                            "threat", "helpful_vote", "review_link"})
 
     def _plain_request(self, index: int, matches: list[Match],
                        concepts: dict[int, set[str]], sentence: str = "",
@@ -945,8 +945,18 @@ def _term_hits(pk: Pack, name: str, text: str, spans: list[tuple[int, int]], sta
 
 def _cuts_number(text: str, start: int, end: int) -> bool:
     """Whether a match starts or ends inside a number ("5" of "50 %" is no five-star score)."""
-    return end > start and ((text[end - 1].isdigit() and end < len(text) and text[end].isdigit())
-                            or (text[start].isdigit() and start > 0 and text[start - 1].isdigit()))
+    if end <= start:
+        return False
+    if text[end - 1].isdigit() and end < len(text) and text[end].isdigit():
+        return True
+    if not text[start].isdigit() or start == 0:
+        return False
+    if text[start - 1].isdigit():
+        return True
+    # The decimals of "4,5 of 5" and "4.5/5" (three digits after the mark are thousands:
+    # "1,000 yen").
+    run = len(text[start:]) - len(text[start:].lstrip("0123456789"))
+    return text[start - 1] in ".," and start > 1 and text[start - 2].isdigit() and run != 3
 
 
 def _inside(hits: list[tuple[int, int]], start: int, end: int) -> bool:

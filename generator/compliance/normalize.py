@@ -86,7 +86,7 @@ _SPELLED = re.compile(rf"(?<![\w{re.escape(_SEPARATORS)}])[^\W\d_](?P<sep> ?{_SE
 _CJK_LETTER = r"[\u3040-\u30fa\u30fc-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]"
 # No space around a dot here: "…하세요. 만족…" is the end of a sentence, not a spelling.
 _HANGUL = re.compile("[\uac00-\ud7af]")
-_SPELLED_CJK = re.compile(rf"{_CJK_LETTER}(?P<sep>{_SEPARATOR}| ){_CJK_LETTER}"
+_SPELLED_CJK = re.compile(rf"{_CJK_LETTER}(?P<sep> ?{_SEPARATOR} ?| ){_CJK_LETTER}"
                           rf"(?:(?P=sep){_CJK_LETTER})*")
 
 
