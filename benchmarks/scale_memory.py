@@ -1,21 +1,21 @@
-"""Worker memory over many cards: private memory of each build worker after every document.
+"""Worker memory over many cards: resident, proportional and private memory of each worker.
 
-    .venv/bin/python benchmarks/scale_memory.py [--cards 1000] [--workers 2] [--recycle N]
+    .venv/bin/python benchmarks/scale_memory.py [--cards 1000] [--workers 2] [--every 100]
+        [--recycle N] [--warm-up 200] [--tsv samples.tsv]
 
 The example catalog's cards (every card layout and locale it has), repeated, rendered by the
 build's own worker function (render, gate, preflight, write) in a pool like the build's.
-After each document the worker reads its private memory (``Private_Clean + Private_Dirty``
-of ``/proc/self/smaps_rollup``: what the worker alone holds, shared font and library pages
-left out). Printed per worker: the memory after warm-up (its 50th document), at the end and
-at its peak, and the growth after warm-up. ``--recycle N`` replaces each worker after N
-documents (``maxtasksperchild``), as a build would if the growth were a leak.
+Every ``--every`` documents (and after the first) a worker reads ``/proc/self/smaps_rollup``:
+``Rss`` (resident), ``Pss`` (proportional: shared font and library pages split between the
+processes mapping them) and ``Private_Clean + Private_Dirty`` (USS, what the worker alone
+holds). Printed per worker: a table of the samples, then private memory after warm-up
+(``--warm-up`` documents), its lowest and highest value after that as a share of the warm
+figure (target within +-10 %), and its peak (target at most 150 MB). ``--recycle N``
+replaces each worker after N documents (``maxtasksperchild``), as a build would if the growth
+were WeasyPrint's. ``--tsv`` writes every sample (pid, documents, rss, pss, uss in MB), ``--progress`` prints
+each as it comes (for long runs in the background).
 
-Measured on 2 shared cores (load 6-8 from other work), 400 cards, 2 workers: private memory
-after 50 documents 87.3 / 78.8 MB, after about 200 documents 90.7 / 90.2 MB (+3.9 / +14.5 %),
-peaks 145 / 133 MB on single documents. With ``--recycle 100``: the first two workers end at
-94.3 / 91.9 MB, the two forked later at 137.0 / 136.2 MB (they start from the parent as it is
-then), so recycling did not lower memory here; the build does not recycle. 10,000 cards (the
-issue's figure) were not measured.
+Sampling costs a read of one small file: it does not change the figures it measures.
 """
 
 from __future__ import annotations
@@ -35,26 +35,52 @@ sys.path.insert(0, str(ROOT))
 from generator import build  # noqa: E402
 from generator.catalog import load_catalog  # noqa: E402
 
-WARM_UP = 50
+
+@dataclasses.dataclass(frozen=True)
+class Sample:
+    """One worker's memory after ``done`` documents, in MB."""
+
+    pid: int
+    done: int
+    rss: float
+    pss: float
+    uss: float
+
+
+def memory_mb() -> tuple[float, float, float]:
+    """Resident, proportional and private (unique) memory of this process, in MB."""
+    values = dict.fromkeys(("Rss", "Pss", "Private_Clean", "Private_Dirty"), 0)
+    with open("/proc/self/smaps_rollup", encoding="ascii") as handle:
+        for line in handle:
+            key, _, rest = line.partition(":")
+            if key in values:
+                values[key] = int(rest.split()[0])
+    return (values["Rss"] / 1024, values["Pss"] / 1024,
+            (values["Private_Clean"] + values["Private_Dirty"]) / 1024)
 
 
 def private_mb() -> float:
-    total = 0
-    with open("/proc/self/smaps_rollup", encoding="ascii") as handle:
-        for line in handle:
-            if line.startswith(("Private_Clean:", "Private_Dirty:")):
-                total += int(line.split()[1])
-    return total / 1024
+    return memory_mb()[2]
 
 
 _DONE = 0
+_EVERY = 100
 
 
-def _measured(job):
+def _init(every: int) -> None:
+    global _EVERY
+    _EVERY = every
+    build._init_worker()
+
+
+def _measured(job) -> tuple[Sample | None, bool]:
     global _DONE
     result = build._render(job)
     _DONE += 1
-    return os.getpid(), _DONE, private_mb(), result.ok
+    sample = None
+    if _DONE == 1 or _DONE % _EVERY == 0:
+        sample = Sample(os.getpid(), _DONE, *memory_mb())
+    return sample, result.ok
 
 
 def card_jobs(out: Path, count: int) -> list:
@@ -68,39 +94,70 @@ def card_jobs(out: Path, count: int) -> list:
     jobs = []
     for index in range(count):
         job = cards[index % len(cards)]
+        # Every card overwrites one of a few files: 10,000 cards need no 10,000 files.
         jobs.append(dataclasses.replace(job, render=dataclasses.replace(job.render, key=str(index)),
-                                        out_path=str(out / f"card-{index:05}.pdf"),
+                                        out_path=str(out / f"card-{index % 64:02}.pdf"),
                                         failed_path=None))
     return jobs
+
+
+def report(samples: list[Sample], warm_up: int) -> None:
+    by_worker: dict[int, list[Sample]] = {}
+    for sample in samples:
+        by_worker.setdefault(sample.pid, []).append(sample)
+    for pid, own in by_worker.items():
+        own.sort(key=lambda s: s.done)
+        print(f"  worker {pid}: {own[-1].done}+ documents")
+        print("    documents   RSS MB   PSS MB   USS MB")
+        step = max(1, len(own) // 20)  # at most ~20 rows per worker
+        for sample in own[::step] + ([own[-1]] if (len(own) - 1) % step else []):
+            print(f"    {sample.done:9}  {sample.rss:7.1f}  {sample.pss:7.1f}  {sample.uss:7.1f}")
+        after = [s for s in own if s.done >= warm_up]
+        if len(after) < 2:
+            continue
+        warm = after[0]
+        low, high = min(s.uss for s in after), max(s.uss for s in after)
+        print(f"    private after {warm.done}: {warm.uss:.1f} MB; afterwards {low:.1f}-{high:.1f} MB "
+              f"({100 * (low - warm.uss) / warm.uss:+.1f} % / {100 * (high - warm.uss) / warm.uss:+.1f} %), "
+              f"last {after[-1].uss:.1f} MB; peak sampled {max(s.uss for s in own):.1f} MB private, "
+              f"{max(s.pss for s in own):.1f} MB proportional")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cards", type=int, default=1000)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--every", type=int, default=100, help="sample every N documents")
+    parser.add_argument("--warm-up", type=int, default=200, help="documents before the warm figure")
     parser.add_argument("--recycle", type=int, default=None, help="new worker after N documents")
+    parser.add_argument("--tsv", type=Path, help="write every sample to this file")
+    parser.add_argument("--progress", action="store_true", help="print each sample as it comes")
     args = parser.parse_args()
+    samples: list[Sample] = []
     with tempfile.TemporaryDirectory() as scratch:
         jobs = card_jobs(Path(scratch), args.cards)
-        seen: dict[int, list[tuple[int, float]]] = {}
         start = time.perf_counter()
+        failed = 0
         context = multiprocessing.get_context("fork")
-        with context.Pool(args.workers, initializer=build._init_worker,
+        with context.Pool(args.workers, initializer=_init, initargs=(args.every,),
                           maxtasksperchild=args.recycle) as pool:
-            for pid, done, memory, _ in pool.imap_unordered(_measured, jobs, chunksize=1):
-                seen.setdefault(pid, []).append((done, memory))
+            for sample, ok in pool.imap_unordered(_measured, jobs, chunksize=1):
+                failed += not ok
+                if sample is not None:
+                    samples.append(sample)
+                    if args.progress:
+                        print(f"  {sample.pid} {sample.done:6} documents: RSS {sample.rss:.1f} "
+                              f"PSS {sample.pss:.1f} USS {sample.uss:.1f} MB "
+                              f"({time.perf_counter() - start:.0f} s)", flush=True)
         seconds = time.perf_counter() - start
     print(f"{args.cards} cards, {args.workers} workers"
           + (f", recycled after {args.recycle}" if args.recycle else "")
-          + f": {seconds:.1f} s, {len(seen)} worker processes")
-    for pid, samples in seen.items():
-        if len(samples) <= WARM_UP:
-            print(f"  worker {pid}: {len(samples)} documents, last {samples[-1][1]:.1f} MB private")
-            continue
-        warm, last = samples[WARM_UP - 1][1], samples[-1][1]
-        peak = max(m for _, m in samples)
-        print(f"  worker {pid}: {len(samples)} documents; private after {WARM_UP}: {warm:.1f} MB, "
-              f"last {last:.1f} MB ({100 * (last - warm) / warm:+.1f} %), peak {peak:.1f} MB")
+          + f": {seconds:.1f} s ({1000 * seconds / args.cards:.1f} ms/card), {failed} failed, "
+          f"load average {' '.join(f'{v:.1f}' for v in os.getloadavg())}")
+    report(samples, args.warm_up)
+    if args.tsv:
+        args.tsv.write_text("pid\tdocuments\trss_mb\tpss_mb\tuss_mb\n" + "".join(
+            f"{s.pid}\t{s.done}\t{s.rss:.1f}\t{s.pss:.1f}\t{s.uss:.1f}\n" for s in samples))
 
 
 if __name__ == "__main__":

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import hashlib
 import shutil
 import subprocess
 import unicodedata
+from collections import OrderedDict
 
 import yaml
 from babel.core import get_global
@@ -120,3 +122,82 @@ def missing_characters(text: str, families: list[str]) -> list[str]:
 def describe_char(char: str) -> str:
     name = unicodedata.name(char, "unnamed character")
     return f"'{char}' (U+{ord(char):04X} {name})"
+
+
+class SubsetCache:
+    """Font subsets a worker made, by font file, glyphs kept and options: a document whose text
+    needs the same glyphs of a font as an earlier one (the same card again, a copy-fit pass,
+    the same wording for another market) reuses the subset instead of running HarfBuzz again
+    (a CJK face: ~60-150 ms each). Least recently used dropped past ``limit`` bytes; a limit
+    of 0 keeps nothing."""
+
+    def __init__(self, limit: int = 24 * 2 ** 20):
+        self.limit = limit
+        self.size = 0
+        self.hits = self.misses = 0
+        self._entries: OrderedDict[tuple, bytes] = OrderedDict()
+
+    @staticmethod
+    def key(font, to_unicode, hinting) -> tuple:
+        # The table directory (tags, offsets, checksums) opens the file: its first 64 kB
+        # tell one font file from another without hashing 20 MB.
+        content = font.file_content
+        head = hashlib.blake2b(content[:65536], digest_size=20).digest()
+        return (head, len(content), font.index, tuple(sorted(to_unicode)), bool(hinting),
+                bool(font.missing))
+
+    def get(self, key: tuple) -> bytes | None:
+        found = self._entries.get(key)
+        if found is None:
+            self.misses += 1
+            return None
+        self.hits += 1
+        self._entries.move_to_end(key)
+        return found
+
+    def clear(self) -> None:
+        self._entries.clear()
+        self.size = self.hits = self.misses = 0
+
+    def put(self, key: tuple, content: bytes) -> None:
+        if len(content) > self.limit:
+            return
+        self._entries[key] = content
+        self.size += len(content)
+        while self.size > self.limit:
+            self.size -= len(self._entries.popitem(last=False)[1])
+
+
+#: The subsets of this process (``install_subset_cache`` puts it into WeasyPrint).
+SUBSETS = SubsetCache()
+
+
+def install_subset_cache(cache: SubsetCache = SUBSETS) -> bool:
+    """Route WeasyPrint's font subsetting through ``cache``; ``False`` (nothing changed)
+    without HarfBuzz-Subset, whose fontTools fallback must keep logging its warning for the
+    build to report it on every document."""
+    from weasyprint.pdf import fonts as pdf_fonts
+
+    subset = pdf_fonts.Font.subset
+    if getattr(subset, "insertgen_cache", None) is not None:
+        return subset.insertgen_cache is cache  # one cache per process
+    if not pdf_fonts.harfbuzz_subset or not pdf_fonts.harfbuzz.hb_version_atleast(4, 1, 0):
+        return False
+
+    def cached_subset(font, to_unicode, hinting):
+        if not to_unicode:
+            return subset(font, to_unicode, hinting)
+        key = cache.key(font, to_unicode, hinting)
+        found = cache.get(key)
+        if found is not None:
+            font.file_content = found
+            return None
+        before = font.file_content
+        subset(font, to_unicode, hinting)
+        if font.file_content is not before:  # HarfBuzz made a subset (else it warned)
+            cache.put(key, font.file_content)
+        return None
+
+    cached_subset.insertgen_cache = cache
+    pdf_fonts.Font.subset = cached_subset
+    return True

@@ -22,6 +22,8 @@ import hashlib
 import logging
 import re
 import uuid
+import zlib
+from collections import OrderedDict
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -43,6 +45,7 @@ from generator.render.artwork import (
     library,
     placed_texts,
 )
+from generator.render.fonts import install_subset_cache
 from generator.render.resources import OutputIntent
 
 
@@ -197,6 +200,57 @@ class _Collect(logging.Handler):
         self.records.append(record)
 
 
+class CompressedStreams:
+    """The Flate-compressed bytes of the resource streams a worker embeds again and again (the
+    output intent's ICC profile, pictures, their profiles, font subsets), by the digest of
+    their content; least recently used dropped past ``limit`` bytes.
+
+    Compressed exactly as pydyf would (zlib level 9, ``/Filter /FlateDecode`` after the
+    stream's own keys), so a file written through the cache has the same bytes as one
+    written without it."""
+
+    def __init__(self, limit: int = 16 * 2 ** 20):
+        self.limit = limit
+        self.size = 0
+        self.hits = self.misses = 0
+        self._entries: OrderedDict[bytes, bytes] = OrderedDict()
+
+    def compressed(self, raw: bytes) -> bytes:
+        key = hashlib.blake2b(raw, digest_size=20).digest()
+        found = self._entries.get(key)
+        if found is not None:
+            self.hits += 1
+            self._entries.move_to_end(key)
+            return found
+        self.misses += 1
+        packer = zlib.compressobj(level=9)
+        data = packer.compress(raw) + packer.flush()
+        if len(data) <= self.limit:
+            self._entries[key] = data
+            self.size += len(data)
+            while self.size > self.limit:
+                self.size -= len(self._entries.popitem(last=False)[1])
+        return data
+
+    def apply(self, pdf: pydyf.PDF) -> None:
+        """Compress ``pdf``'s resource streams now, through the cache (page and form content,
+        which changes from one document to the next, is left to pydyf)."""
+        for obj in pdf.objects:
+            if isinstance(obj, pydyf.Stream) and obj.compress and "Filter" not in obj.extra \
+                    and _reused_resource(obj):
+                raw = b"\n".join(pydyf._to_bytes(item) for item in obj.stream)
+                obj.stream = [self.compressed(raw)]
+                obj.compress = False
+                obj.extra["Filter"] = "/FlateDecode"
+
+
+def _reused_resource(stream: pydyf.Stream) -> bool:
+    """ICC profiles (``N``), embedded font files and pictures: what repeats between files."""
+    extra = stream.extra
+    return "N" in extra or "Length1" in extra or \
+        extra.get("Subtype") in ("/OpenType", "/Image")
+
+
 class Renderer:
     """A warm renderer: one font configuration and parsed stylesheets, reused per document."""
 
@@ -210,7 +264,10 @@ class Renderer:
         self.font_config = FontConfiguration()
         #: Parsed stylesheets and the ``@color-profile`` rules each declared, by CSS digest.
         self._css: dict[str, tuple[CSS, dict]] = {}
+        #: Resource streams compressed once per worker (``None``: pydyf compresses each time).
+        self.streams: CompressedStreams | None = CompressedStreams()
         self._rendered = 0
+        install_subset_cache()
         self._log = _Collect()
         WEASYPRINT_LOGGER.addHandler(self._log)
         WEASYPRINT_LOGGER.setLevel(logging.WARNING)
@@ -275,7 +332,8 @@ class Renderer:
             transparent: dict[int, list[str]] = {}
             pdf = document.write_pdf(
                 pdf_variant=job.pdf_variant,
-                finisher=lambda doc, pdf: _finish(pdf, seed, job, profiles, dropped, transparent),
+                finisher=lambda doc, pdf: _finish(pdf, seed, job, profiles, dropped, transparent,
+                                                  self.streams),
             )
             by_reasons: dict[tuple[str, ...], list[int]] = {}
             for number, reasons in transparent.items():
@@ -472,10 +530,12 @@ def _drop_unsafe_links(pdf: pydyf.PDF, dropped: list[str]) -> None:
 
 def _finish(pdf: pydyf.PDF, seed: bytes, job: RenderJob, profiles: dict | None = None,
             dropped: list[str] | None = None,
-            transparent: dict[int, list[str]] | None = None) -> None:
+            transparent: dict[int, list[str]] | None = None,
+            streams: CompressedStreams | None = None) -> None:
     """Last touches before WeasyPrint writes the file. ``dropped`` receives the link targets
     taken out, ``transparent`` what is transparent on each page of a file whose variant
-    forbids transparency (the render then fails)."""
+    forbids transparency (the render then fails); ``streams`` compresses the resource
+    streams through a worker's cache."""
     _drop_unsafe_links(pdf, dropped if dropped is not None else [])
     found = pdfx.remove_opaque_groups(pdf)
     if job.pdf_variant in pdfx.OPAQUE_VARIANTS and transparent is not None:
@@ -501,6 +561,8 @@ def _finish(pdf: pydyf.PDF, seed: bytes, job: RenderJob, profiles: dict | None =
     if job.marks and job.bleed_mm > 0:
         for number in pdf.pages["Kids"][::3]:
             _add_crop_marks(pdf, pdf.objects[number])
+    if streams is not None:
+        streams.apply(pdf)
 
 
 def _add_crop_marks(pdf: pydyf.PDF, page: pydyf.Dictionary) -> None:
