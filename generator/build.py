@@ -18,8 +18,9 @@ import os
 import sys
 import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from urllib.parse import quote
 
 import click
 
@@ -28,7 +29,6 @@ from generator.catalog import LoadedCatalog, LoadedProduct, load_catalog
 from generator.catalog.layouts import PROFILES, PrintProfile, ResolvedLayout, template_finding
 from generator.compliance.cleaning import check_unprinted, clean_document, document_gate
 from generator.compliance.engine import checker
-from generator.compliance.gate import Gate, gate_problems
 from generator.content.localize import Section, localize, support_url
 from generator.files import move_aside, remove_leftovers, write_atomically
 from generator.findings import (
@@ -43,16 +43,15 @@ from generator.i18n.status import translation_status
 from generator.i18n.translations import Text
 from generator.incremental import document_key, front_keys, load, remember, stored_result
 from generator.manifest import DocumentRecord, ManifestWriter, previous_entries
-from generator.paths import BUILTIN_LAYOUTS
-from generator.press.failed import mark_failed
-from generator.press.preflight import Expectations, expectations, preflight
-from generator.press.readback import ReadBack, pdf_text
+from generator.paths import BUILTIN_LAYOUTS, DATA
+from generator.press.preflight import expectations
 from generator.render.artwork import ArtworkSettings, library
-from generator.render.fit import fit_findings, render_fitted
+from generator.render.fit import fit_findings
 from generator.render.glyphs import check_glyphs
 from generator.render.html import build_context, environment, render_css, render_html
 from generator.render.pdf import Renderer, RenderJob, RenderResult
-from generator.render.resources import output_intent
+from generator.render.resources import OutputIntent, output_intent
+from generator.worker import Job, Rendered, render_document
 
 
 @dataclasses.dataclass
@@ -69,6 +68,11 @@ class BuildOptions:
     quiet: bool = False
     #: Render every document, even those the cache says are unchanged.
     force: bool = False
+    #: Who renders: ``local`` (worker processes on this machine) or ``dask`` (the workers of
+    #: the Dask scheduler at ``scheduler``, see :mod:`generator.cluster`).
+    executor: str = "local"
+    #: The Dask scheduler's address (``tcp://HOST:8786``), with ``executor="dask"``.
+    scheduler: str | None = None
 
 
 @dataclasses.dataclass
@@ -101,6 +105,13 @@ class Planned:
 
 
 def run_build(options: BuildOptions) -> BuildResult:
+    """Build the documents ``options`` asks for into ``options.out``. A Dask scheduler is
+    reached first, so an unreachable one stops the build before anything is written."""
+    with _executor(options) as executor:
+        return _build(options, executor)
+
+
+def _build(options: BuildOptions, executor) -> BuildResult:
     started = time.monotonic()
     memo = Memo(options.out, enabled=not options.force)
     catalog, files = load(options.catalog, options.out, memo)
@@ -192,7 +203,7 @@ def run_build(options: BuildOptions) -> BuildResult:
             report.note(f"artwork: {count} picture{'s' * (count != 1)} converted to the "
                         f"output intent's CMYK in {seconds:.2f} s")
         for result in render_all(itertools.chain([first], pending), options.jobs,
-                                 len(plans) - len(reused)):
+                                 len(plans) - len(reused), executor):
             settle()
             record, planned = records[result.key], by_path[result.key]
             complete(record, result, fit_findings(planned.texts, result,
@@ -325,25 +336,6 @@ def plan(catalog: LoadedCatalog, options: BuildOptions) -> list[Planned]:
     return out
 
 
-@dataclasses.dataclass(frozen=True)
-class Job:
-    """One document for a worker: what to render, and what to check the PDF with before it
-    is written to ``out_path``."""
-
-    render: RenderJob
-    out_path: str
-    #: ``None`` skips the compliance gate (benchmarks measure its cost that way).
-    gate: Gate | None = None
-    #: What the print shop expects of the file (``None`` skips preflight).
-    preflight: Expectations | None = None
-    #: Where a failed document's marked copy goes (``None``: no copy is kept).
-    failed_path: str | None = None
-
-    @property
-    def key(self) -> str:
-        return self.render.key
-
-
 def prepare(catalog: LoadedCatalog, planned: Planned, out: Path) -> Job | None:
     """Content, cleaning, checks and HTML for one document; ``None`` when a check failed it."""
     root = catalog.root.resolve()
@@ -381,7 +373,8 @@ def prepare(catalog: LoadedCatalog, planned: Planned, out: Path) -> Job | None:
                                                  sku=planned.loaded.product.sku))
         return None
     intent = output_intent(catalog, planned.profile, planned.marketplace)
-    intent_css, intent_file = (intent.css, intent.icc) if intent else ("", None)
+    intent_css, intent_file = ((_intent_css(intent, planned.layout.folder.resolve(), root),
+                                intent.icc) if intent else ("", None))
     artwork = ArtworkSettings(str(root), intent_file, catalog.brand.colour_conversion)
     allowed = [str(root), str(BUILTIN_LAYOUTS)]
     if intent_file:
@@ -409,6 +402,23 @@ def prepare(catalog: LoadedCatalog, planned: Planned, out: Path) -> Job | None:
                failed_path=str((out / failed_copy_path(planned.path)).resolve()))
 
 
+#: Where insertgen's own layouts and data are installed.
+_INSTALL = Path(os.path.commonpath([BUILTIN_LAYOUTS.resolve(), DATA.resolve()]))
+
+
+def _intent_css(intent: OutputIntent, css_dir: Path, root: Path) -> str:
+    """The output intent's ``@color-profile`` rule, naming the profile relative to the
+    stylesheet's folder when both are in one tree (the catalog, or insertgen's installed
+    files): the CSS, and so the document ID each PDF draws from it, is then the same wherever
+    that tree is kept, by a copied catalog or a Dask worker (:mod:`generator.cluster`). A
+    catalog's own layout with a shipped profile names it by its absolute path."""
+    home = root if css_dir.is_relative_to(root) else _INSTALL
+    if not Path(intent.icc).is_relative_to(home):
+        return intent.css
+    relative = Path(os.path.relpath(intent.icc, css_dir)).as_posix()
+    return intent.css.replace(Path(intent.icc).as_uri(), quote(relative))
+
+
 _ENVIRONMENT: tuple[LoadedCatalog, object] | None = None
 
 
@@ -421,7 +431,9 @@ def _environment(catalog: LoadedCatalog):
     return _ENVIRONMENT[1]
 
 
-# --- workers ----------------------------------------------------------------------------
+# --- executors ---------------------------------------------------------------------------
+# Workers render and check (:mod:`generator.worker`); this process writes what they send back,
+# so a local build and a build on Dask workers write the same files the same way.
 
 _RENDERER: Renderer | None = None
 
@@ -431,35 +443,88 @@ def _init_worker() -> None:
     _RENDERER = Renderer()
 
 
+def _render_in_worker(job: Job) -> Rendered:
+    return render_document(_RENDERER, job)
+
+
 def _render(job: Job) -> RenderResult:
-    """In a worker: render the PDF, gate and preflight it, and write it when nothing failed."""
-    # Copy-fit: a side that overflows is set smaller, within its layout's copyfit bounds.
-    result = render_fitted(_RENDERER, dataclasses.replace(job.render,
-                                                          placed=job.preflight is not None))
-    pdf, result.pdf = result.pdf, None  # the bytes stay in the worker
-    if pdf is None:
-        return result
-    with ReadBack(pdf) as read:
-        if job.gate is not None and not result.failed:
-            result.problems += gate_problems(pdf_text(read), job.gate)
-        if job.preflight is not None and not result.failed:
-            expect = dataclasses.replace(job.preflight, qr_module_mm=result.qr_module_mm,
-                                         image_names=result.images,
-                                         artwork_text=result.artwork_text)
-            result.findings = preflight(pdf, expect, source=job.key, read=read)
-    if result.overflow or result.too_many_lines or result.failed or \
-            any(f.severity == "error" for f in result.findings):
-        _write_failed_copy(job, result, pdf)
+    """Render ``job`` in this process and write its file (a warm worker, see ``_init_worker``)."""
+    return _store(job, _render_in_worker(job))
+
+
+class LocalPool:
+    """Worker processes on this machine, forked once this process is warm (rule packs
+    compiled, artwork converted), one per core unless told otherwise."""
+
+    def __init__(self, workers: int | None = None):
+        self.workers = workers
+
+    def __enter__(self) -> LocalPool:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        return None
+
+    def render(self, jobs: Iterable[Job], count: int) -> Iterator[Rendered]:
+        """Render ``jobs`` (``count`` of them at most), yielding each as it finishes."""
+        workers = min(self.workers or os.cpu_count() or 1, count)
+        if workers == 1:
+            _init_worker()
+            for job in jobs:
+                yield _render_in_worker(job)
+            return
+        context = multiprocessing.get_context("fork")
+        with context.Pool(workers, initializer=_init_worker) as pool:
+            yield from pool.imap_unordered(_render_in_worker, jobs, chunksize=1)
+
+
+def _executor(options: BuildOptions):
+    """The executor ``options`` names: the local pool, or a Dask scheduler's workers."""
+    if options.executor == "dask":
+        from generator.cluster import DaskExecutor
+
+        if not options.scheduler:
+            raise InsertgenError("--executor dask: expected --scheduler tcp://HOST:PORT, got none")
+        return DaskExecutor(options.scheduler)
+    if options.executor != "local":
+        raise InsertgenError(f"--executor: expected local or dask, got \"{options.executor}\"")
+    return LocalPool(options.jobs)
+
+
+def render_all(jobs: Iterable[Job], workers: int | None, count: int,
+               executor=None) -> Iterator[RenderResult]:
+    """Render every job (at most ``count``) with ``executor`` (by default a local pool of
+    ``workers`` processes) and write what comes back, yielding results as they finish."""
+    if not count:
+        return
+    sent: dict[str, Job] = {}
+
+    def sending():
+        for job in jobs:
+            sent[job.key] = job
+            yield job
+
+    for rendered in (executor or LocalPool(workers)).render(sending(), count):
+        yield _store(sent.pop(rendered.result.key), rendered)
+
+
+def _store(job: Job, rendered: Rendered) -> RenderResult:
+    """Write what a worker rendered: the file of a document that passed every check (it is
+    ok once written), or the marked copy of a failed one."""
+    result = rendered.result
+    if rendered.failed_pdf is not None:
+        _write_failed_copy(job, result, rendered.failed_pdf)
+    if rendered.pdf is None:
         return result
     try:
-        write_atomically(Path(job.out_path), pdf)
+        write_atomically(Path(job.out_path), rendered.pdf)
     except OSError as error:  # a full or read-only disk: this document fails, with its path
         result.problems.append(("build.write", "error", f"cannot write {job.out_path}: "
                                 f"{error.strerror or error}"))
         return result
     result.ok = True
-    result.sha256 = hashlib.sha256(pdf).hexdigest()
-    result.size = len(pdf)
+    result.sha256 = hashlib.sha256(rendered.pdf).hexdigest()
+    result.size = len(rendered.pdf)
     return result
 
 
@@ -471,18 +536,17 @@ def failed_copy_path(path: str) -> str:
     return f"{FAILED}/{path}"
 
 
-def _write_failed_copy(job: Job, result: RenderResult, pdf: bytes) -> None:
-    """In a worker: keep the failed PDF under ``OUT/_failed/``, marked on every page."""
+def _write_failed_copy(job: Job, result: RenderResult, marked: bytes) -> None:
+    """Keep the failed PDF, marked on every page by the worker, under ``OUT/_failed/``."""
     if job.failed_path is None:
         return
     target = Path(job.failed_path)
     try:
-        write_atomically(target, mark_failed(
-            pdf, f"findings in {target.with_suffix('.json').name}"))
-    except Exception as error:  # noqa: BLE001 - the copy is a courtesy; the document failed anyway
+        write_atomically(target, marked)
+    except OSError as error:  # the copy is a courtesy; the document failed anyway
         result.problems.append(("build.failed-copy", "warning",
                                 f"cannot keep a copy of the failed document in {target}: "
-                                f"{getattr(error, 'strerror', None) or error}"))
+                                f"{error.strerror or error}"))
         return
     result.failed_copy = failed_copy_path(job.key)
 
@@ -504,21 +568,6 @@ def _keep_failed(out: Path, record: DocumentRecord) -> None:
             stale.unlink(missing_ok=True)
         except OSError:
             pass
-
-
-def render_all(jobs: Iterable[Job], workers: int | None, count: int):
-    """Render every job (at most ``count``), yielding results as they finish."""
-    if not count:
-        return
-    workers = min(workers or os.cpu_count() or 1, count)
-    if workers == 1:
-        _init_worker()
-        for job in jobs:
-            yield _render(job)
-        return
-    context = multiprocessing.get_context("fork")
-    with context.Pool(workers, initializer=_init_worker) as pool:
-        yield from pool.imap_unordered(_render, jobs, chunksize=1)
 
 
 STALE = "_stale"

@@ -162,8 +162,8 @@ def _tools() -> dict[str, str]:
     code = hashlib.sha256()
     # What runs after the key is made: anything earlier (catalog, content, templates) only
     # reaches the PDF through the HTML and CSS, which are in the key.
-    after = [package / name for name in ("build.py", "incremental.py", "cache.py", "findings.py",
-                                         "files.py")]
+    after = [package / name for name in ("build.py", "worker.py", "incremental.py", "cache.py",
+                                         "findings.py", "files.py")]
     for folder in ("render", "press", "compliance", "data"):
         after += (package / folder).rglob("*")
     for path in sorted(after):

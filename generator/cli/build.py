@@ -26,7 +26,8 @@ from generator.findings import InsertgenError, Severity, sort_key
     "insertgen build --product LH-KT17 --locale de       # from inside the catalog",
     "insertgen build mybrand/ --strict -q                # CI: warnings fail, errors shown",
     "insertgen build mybrand/ --format json > build.json",
-    "insertgen build mybrand/ --force                    # render even unchanged documents"))
+    "insertgen build mybrand/ --force                    # render even unchanged documents",
+    "insertgen build mybrand/ --executor dask --scheduler tcp://10.0.0.5:8786"))
 @CATALOG_ARG
 @click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), default="output",
               show_default=True, help="Output folder.")
@@ -34,22 +35,33 @@ from generator.findings import InsertgenError, Severity, sort_key
 @click.option("--locale", "locales", multiple=True, metavar="LL", help="Only this locale (repeatable).")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Worker processes (default: number of cores).")
+@click.option("--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="Who renders: worker processes here, or the workers of a Dask scheduler.")
+@click.option("--scheduler", metavar="tcp://HOST:PORT", default=None,
+              help="The Dask scheduler's address (with --executor dask).")
 @click.option("--strict", is_flag=True, help="Treat warnings as failures (exit 1).")
 @click.option("--force", is_flag=True,
               help="Render every document again, even those whose inputs are unchanged.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="json: a summary of the build on standard output.")
 def build(catalog: Path, out: Path, products: tuple[str, ...], locales: tuple[str, ...],
-          jobs: int | None, strict: bool, force: bool, fmt: str) -> None:
+          jobs: int | None, executor: str, scheduler: str | None, strict: bool, force: bool,
+          fmt: str) -> None:
     """Build every product x document x locale of CATALOG into PDFs.
 
     A document whose inputs (HTML, CSS, the files it reads, profile, tool versions) are those
     of its file in OUT is not rendered again: OUT/.insertgen-cache.json records them."""
     from generator.build import BuildOptions, run_build
 
+    if scheduler and executor != "dask":
+        fail(InsertgenError(f"--scheduler {scheduler}: expected --executor dask with it"))
+    if jobs and executor == "dask":
+        fail(InsertgenError("--jobs: expected no --jobs with --executor dask (each Dask worker "
+                            "renders one document at a time; start more workers instead)"))
     say(f"building {catalog} into {out}")
     options = BuildOptions(catalog=catalog, out=out, products=products, locales=locales,
-                           jobs=jobs, strict=strict, quiet=quiet(), force=force)
+                           jobs=jobs, strict=strict, quiet=quiet(), force=force,
+                           executor=executor, scheduler=scheduler)
     try:
         result = run_build(options)
     except InsertgenError as error:

@@ -53,8 +53,10 @@ def _mark(pdf: pikepdf.Pdf, page: pikepdf.Page, font, faint, note: str) -> None:
     page.obj.MediaBox = grown
     if "/CropBox" in page.obj:
         page.obj.CropBox = grown
-    font_name = page.add_resource(font, pikepdf.Name.Font, prefix="InsertgenFailed")
-    gs_name = page.add_resource(faint, pikepdf.Name.ExtGState, prefix="InsertgenFaint")
+    # Named, not prefixed (pikepdf adds a random suffix to a prefix): the same failed file is
+    # marked to the same bytes, whichever process marks it.
+    font_name = page.add_resource(font, pikepdf.Name.Font, pikepdf.Name("/InsertgenFailed"))
+    gs_name = page.add_resource(faint, pikepdf.Name.ExtGState, pikepdf.Name("/InsertgenFaint"))
     # Across the trim: the stamp on the diagonal, as wide as 80 % of it.
     width, height = tx1 - tx0, ty1 - ty0
     diagonal = (width ** 2 + height ** 2) ** 0.5
