@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.files import write_atomically
+from generator.paths import user_cache
 
 CACHE_FILE = ".insertgen-cache.json"
 MEMO_FOLDER = ".insertgen-memo"
@@ -220,8 +221,7 @@ def _memo_secret() -> bytes | None:
     """This user's secret for the memo's HMACs: ``$XDG_CACHE_HOME/insertgen/memo.key`` (or
     ``~/.cache/insertgen/memo.key``), 32 random bytes made on first use with mode 0600.
     ``None`` when it cannot be read or made, or when others may read it."""
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    path = base / "insertgen" / "memo.key"
+    path = user_cache() / "memo.key"
     try:
         if not path.exists():
             path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)

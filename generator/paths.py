@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from importlib import resources
 from pathlib import Path
 
@@ -22,3 +23,9 @@ BUILTIN_LAYOUTS = _data_dir("layouts")
 BUILTIN_LOCALES = _data_dir("locales")
 RULES = PACKAGE / "compliance" / "rules"
 DATA = PACKAGE / "data"
+
+
+def user_cache() -> Path:
+    """This user's cache folder for insertgen: ``$XDG_CACHE_HOME/insertgen`` or
+    ``~/.cache/insertgen`` (it may not exist yet)."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "insertgen"

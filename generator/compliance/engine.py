@@ -31,7 +31,7 @@ from typing import Annotated, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from generator.compliance.folding import FLAGS, compile_folded, fold
+from generator.compliance.folding import FLAGS, MISSING, CodeCache, compile_folded, fold
 from generator.compliance.normalize import evasive, normalize
 from generator.compliance.screen import Screen
 from generator.findings import InsertgenError
@@ -157,12 +157,14 @@ class Expr:
     source: str
     needles: tuple[str, ...] | None
     where: str
+    #: Where the compiled code is kept between runs (``None``: compiled every run).
+    cache: CodeCache | None = dataclasses.field(default=None, compare=False, repr=False)
 
     @functools.cached_property
     def regex(self) -> re.Pattern:
         """The expression compiled for :func:`fold`-ed text (run it on folded text only)."""
         try:
-            return compile_folded(self.source)
+            return compile_folded(self.source, self.cache)
         except re.error as error:
             raise RulePackError(f"{self.where}: expected a regular expression, got "
                                 f"{self.source!r} ({error})") from None
@@ -274,8 +276,13 @@ class Pack:
         return tuple((first, tuple(group)) for first, group in groups.items())
 
 
-def _compile(source: str, where: str) -> Expr:
-    """The expression, checked (parsed) now and compiled when first needed."""
+def _compile_expression(source: str, where: str, cache: CodeCache | None = None) -> Expr:
+    """The expression, checked (parsed) now and compiled when first needed; an expression
+    ``cache`` has seen before (it compiled then) is not parsed again."""
+    if cache is not None:
+        needles = cache.needles(source)
+        if needles is not MISSING:
+            return Expr(source, needles, where, cache)
     try:
         from re import _parser as parser  # private module: parsing checks the syntax
 
@@ -291,7 +298,9 @@ def _compile(source: str, where: str) -> Expr:
         needles = _needles(tree)
     except Exception:  # noqa: BLE001 - an unexpected tree only costs speed
         needles = None
-    return Expr(source, needles, where)
+    if cache is not None:
+        cache.put_needles(source, needles)
+    return Expr(source, needles, where, cache)
 
 
 def _defined(shared: list[str], *lexicons: dict) -> list[str]:
@@ -338,6 +347,11 @@ def load_pack(path: Path) -> Pack:
     ``common.yaml`` brings rules of its own (star strings, review links: no words)."""
     spec = _read(path, PackSpec)
     shared = shared_rules(path.parent) if spec.language != COMMON else None
+    cache = CodeCache.for_files(path.stem, [path] + ([path.parent / f"{SHARED}.yaml"]
+                                                     if shared is not None else []))
+
+    def _compile(source: str, where: str) -> Expr:
+        return _compile_expression(source, where, cache)
     if shared is not None:
         if spec.rules:
             raise RulePackError(f"{path}: rules: expected lexicons only (the rules are shared, "

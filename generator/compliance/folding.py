@@ -18,8 +18,16 @@ only slower.
 
 from __future__ import annotations
 
+import atexit
 import functools
+import hashlib
+import json
 import re
+import sys
+from pathlib import Path
+
+from generator.files import write_atomically
+from generator.paths import user_cache
 
 FLAGS = re.IGNORECASE | re.UNICODE
 
@@ -63,21 +71,36 @@ class _Unknown(Exception):
     """A construct the first-character analysis does not know: no look-ahead is added."""
 
 
-def compile_folded(source: str, tree=None) -> re.Pattern:
-    """``source`` compiled to run case-sensitively on :func:`fold`-ed text; ``tree`` is its
-    parse (with ``FLAGS`` as plain int) when the caller has one, and is changed in place."""
+def compile_folded(source: str, cache: CodeCache | None = None) -> re.Pattern:
+    """``source`` compiled to run case-sensitively on :func:`fold`-ed text (from ``cache``
+    when it holds the code, which is then kept there)."""
+    if cache is not None:
+        kept = cache.pattern(source)
+        if kept is not None:
+            return kept
     try:
+        import _sre
         from re import _compiler, _parser  # private modules: a failure only costs speed
         from re import _constants as sre
 
         # Plain ints: the compiler tests the flags often, and enum arithmetic is slow.
-        tree = tree if tree is not None else _parser.parse(source, int(FLAGS))
+        tree = _parser.parse(source, int(FLAGS))
         _fold_tree(tree, sre)
         _add_guards(tree, sre, _parser)
         tree.state.flags = int(tree.state.flags) & ~int(re.IGNORECASE)
-        return _compiler.compile(tree, int(FLAGS) & ~int(re.IGNORECASE))
+        flags = int(FLAGS) & ~int(re.IGNORECASE)
+        code = _compiler._code(tree, flags)
+        indexgroup = [None] * tree.state.groups
+        for name, index in tree.state.groupdict.items():
+            indexgroup[index] = name
+        args = (flags | tree.state.flags, code, tree.state.groups - 1,
+                dict(tree.state.groupdict), tuple(indexgroup))
+        pattern = _sre.compile(None, *args)
     except Exception:  # noqa: BLE001 - the slow, equivalent form
         return re.compile(source, FLAGS)
+    if cache is not None:
+        cache.put_pattern(source, args)
+    return pattern
 
 
 def _folded_items(items, sre) -> list:
@@ -185,3 +208,116 @@ def _add_guards(tree, sre, parser) -> None:
         guards.append((sre.ASSERT, (1, parser.SubPattern(tree.state, [(sre.IN, members)]))))
     if guards:
         tree.data[:0] = guards
+
+
+# --- compiled expressions kept between runs ----------------------------------------------------
+
+#: Bump when the folded form or the entries change: older cache files are not read.
+FORM = 1
+MISSING = object()
+
+
+class CodeCache:
+    """The needles and the compiled code of one pack's expressions, kept between runs.
+
+    Parsing and compiling the packs' large expressions is most of a short scan's start-up. The
+    cache is a JSON file (numbers and strings only: nothing in it is executed, and ``re``'s C
+    engine checks compiled code before it uses it) named for the pack's content, the Python
+    version and ``re``'s engine version, so an edited pack or another Python never meets old
+    code. Any problem reading it means compiling as without it."""
+
+    def __init__(self, path: Path | None):
+        self.path = path
+        self._entries: dict | None = None
+        self._new = False
+
+    @classmethod
+    def for_files(cls, name: str, files: list[Path]) -> CodeCache:
+        try:
+            import _sre
+
+            digest = hashlib.sha256(f"{FORM} {sys.version} {_sre.MAGIC}".encode())
+            for file in files:
+                digest.update(file.read_bytes())
+        except (ImportError, AttributeError, OSError):
+            return cls(None)
+        cache = cls(user_cache() / "rules" / f"{name}-{digest.hexdigest()[:20]}.json")
+        _OPEN.append(cache)
+        return cache
+
+    def _load(self) -> dict:
+        if self._entries is None:
+            self._entries = {}
+            if self.path is not None:
+                try:
+                    data = json.loads(self.path.read_text(encoding="utf-8"))
+                except (OSError, ValueError):
+                    data = None
+                if isinstance(data, dict):
+                    self._entries = data
+        return self._entries
+
+    @staticmethod
+    def _key(source: str) -> str:
+        return hashlib.sha256(source.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+    def needles(self, source: str):
+        """The needles stored for ``source`` (a tuple or ``None``), or ``MISSING``."""
+        entry = self._load().get(self._key(source))
+        if not isinstance(entry, dict) or "needles" not in entry:
+            return MISSING
+        needles = entry["needles"]
+        if needles is None:
+            return None
+        if isinstance(needles, list) and all(isinstance(n, str) for n in needles):
+            return tuple(needles)
+        return MISSING
+
+    def put_needles(self, source: str, needles: tuple[str, ...] | None) -> None:
+        self._load().setdefault(self._key(source), {})["needles"] = \
+            list(needles) if needles is not None else None
+        self._new = True
+
+    def pattern(self, source: str) -> re.Pattern | None:
+        entry = self._load().get(self._key(source))
+        if not isinstance(entry, dict) or "code" not in entry:
+            return None
+        try:
+            import _sre
+
+            return _sre.compile(None, entry["flags"], entry["code"], entry["groups"],
+                                entry["groupindex"], tuple(entry["indexgroup"]))
+        except Exception:  # noqa: BLE001 - a damaged entry: compile again
+            return None
+
+    def put_pattern(self, source: str, args: tuple) -> None:
+        flags, code, groups, groupindex, indexgroup = args
+        self._load().setdefault(self._key(source), {}).update(
+            flags=flags, code=code, groups=groups, groupindex=groupindex,
+            indexgroup=list(indexgroup))
+        self._new = True
+
+    def save(self) -> None:
+        """Write what this run added (merged with what another run wrote meanwhile)."""
+        if not self._new or self.path is None:
+            return
+        entries = self._entries or {}
+        self._entries = None
+        merged = {**self._load(), **entries}
+        try:
+            for stale in self.path.parent.glob(self.path.name.rsplit("-", 1)[0] + "-*.json"):
+                if stale != self.path:
+                    stale.unlink(missing_ok=True)
+            write_atomically(self.path, json.dumps(merged, separators=(",", ":")).encode())
+        except OSError:
+            pass  # not kept: the next run compiles again
+        self._entries, self._new = merged, False
+
+
+_OPEN: list[CodeCache] = []
+
+
+@atexit.register
+def _save_caches() -> None:
+    for cache in _OPEN:
+        cache.save()

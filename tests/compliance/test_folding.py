@@ -10,7 +10,7 @@ import corpus
 import pytest
 
 from generator.compliance.engine import checker
-from generator.compliance.folding import FLAGS, compile_folded, fold
+from generator.compliance.folding import FLAGS, MISSING, CodeCache, compile_folded, fold
 from generator.compliance.normalize import normalize
 from generator.compliance.screen import Screen
 
@@ -65,3 +65,35 @@ def test_screen_finds_exactly_the_needles_present():
             text = "".join(rng.choice("abcd .") for _ in range(rng.randint(0, 40)))
             assert screen.present(text) == {n for n in needles if n in text}
     assert Screen([]).present("anything") == frozenset()
+
+
+def test_code_cache_keeps_needles_and_code_between_runs(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    pack = tmp_path / "xx.yaml"
+    pack.write_text("terms: {}\n")
+    source = r"(?<!\w)(?:Review|rate)\w*"
+    text = fold("Please REVIEW us, or Rate it")
+    cache = CodeCache.for_files("xx", [pack])
+    fresh = compile_folded(source, cache)
+    cache.put_needles(source, ("rate", "review"))
+    cache.save()
+    assert cache.path.parent == tmp_path / "cache" / "insertgen" / "rules"
+
+    later = CodeCache.for_files("xx", [pack])  # the next run
+    assert later.needles(source) == ("rate", "review")
+    kept = later.pattern(source)
+    assert kept is not None and kept.pattern is None  # rebuilt from the stored code
+    assert [m.span() for m in kept.finditer(text)] == [m.span() for m in fresh.finditer(text)] \
+        == [(7, 13), (21, 25)]
+
+    later.path.write_text("{damaged", encoding="utf-8")
+    broken = CodeCache.for_files("xx", [pack])
+    assert broken.needles(source) is MISSING and broken.pattern(source) is None
+    assert compile_folded(source, broken).search(text)
+
+    pack.write_text("terms: {a: [b]}\n")  # an edited pack: another file, the old one goes
+    edited = CodeCache.for_files("xx", [pack])
+    assert edited.path != later.path and edited.needles(source) is MISSING
+    edited.put_needles(source, None)
+    edited.save()
+    assert sorted(p.name for p in edited.path.parent.iterdir()) == [edited.path.name]
