@@ -106,7 +106,10 @@ def localize(catalog: LoadedCatalog, loaded: LoadedProduct, locale: str, marketp
         return resolved[key].text if key in resolved else None
 
     name, headline, message = text("name"), text("card.headline"), text("card.message")
-    tips = [text(f"card.tips[{i}]") for i in range(len(product.card.tips))]
+    # A manual prints the card's message but not its tips: they are neither checked nor
+    # reported for it (a card tip's short link is the card's problem, not the manual's).
+    tips = [] if kind == "manual" else [text(f"card.tips[{i}]")
+                                        for i in range(len(product.card.tips))]
     image_alt = text("images[0].alt")
 
     translations = translations_for(locale, catalog.root)
@@ -133,7 +136,8 @@ def localize(catalog: LoadedCatalog, loaded: LoadedProduct, locale: str, marketp
         hours=format_hours(marketplace, locale),
         translations=translations,
         phone=support_phone(marketplace, [locale]),
-        units={key: item.text for key, item in resolved.items()},
+        units={key: item.text for key, item in resolved.items()
+               if not (kind == "manual" and key.startswith("card.tips["))},
         product_manual=product.manual,
         marketplace_key=next((key for key, market in catalog.brand.marketplaces.items()
                               if market is marketplace), None),
