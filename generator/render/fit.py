@@ -31,7 +31,7 @@ from generator.render.pdf import FieldFit, Renderer, RenderJob, RenderResult
 #: Type scales are tried in steps of this much (1.0, 0.95, 0.9, ...).
 COPYFIT_STEP = 0.05
 #: Widths (per cent of the column) a balanced element is tried at.
-BALANCE_WIDTHS = tuple(range(100, 39, -3))
+BALANCE_WIDTHS = tuple(range(100, 39, -6))
 #: An element to balance: its tag, its attributes and its content (a headline holds no element
 #: of its own tag).
 _BALANCED = re.compile(r"<(h[1-6]|p|div)\b([^>]*\bdata-balance\b[^>]*)>(.*?)</\1>", re.S)

@@ -6,6 +6,8 @@ and ``dir`` attributes):
 - **right-to-left text**: every left-to-right run in it (an address, a URL, a model number,
   ``2014/53/EU``, a phone number, an e-mail address) is isolated in a ``<span dir="ltr">``, so
   its characters keep their order and its commas their place on every line it spans;
+- **no break** between a number and the word after it (``10 cm``, ``10969 Berlin``), nor
+  before a spaced dash;
 - **kept together**: URLs, e-mail addresses, the document's own tokens (SKU, model,
   identifiers, the printed phone number) and a clock time with its day-half marker (``6:00 م``,
   ``6:00 p.m.``, ``오후 6:00``) never break inside; the whole token moves to the next
@@ -14,7 +16,8 @@ and ``dir`` attributes):
   break between phrases (BudouX), never inside one; the kinsoku rules of ``line-break: strict``
   (no small kana, prolonged sound mark or closing punctuation at the start of a line) are
   Pango's own and apply at the phrase boundaries;
-- **headlines** (``h1``-``h4``, ``.headline``, ``.cta-title``) never end with a single word:
+- **headlines** (``h1``-``h4``, ``.headline``, ``.cta-title``) and lines of opening hours
+  (``.hours``) never end with a single word:
   the last two words (in Japanese and Chinese the last two phrases) are bound together.
 
 WeasyPrint 70 supports none of ``unicode-bidi``, ``word-break: keep-all``, ``line-break:
@@ -52,7 +55,8 @@ _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "me
 #: Elements whose text is not printed as running text (or not by us).
 _SKIP = {"head", "title", "style", "script", "svg", "math", "template", "textarea", "pre"}
 _HEADLINE_TAGS = {"h1", "h2", "h3", "h4"}
-_HEADLINE_CLASSES = {"headline", "cta-title"}
+#: ... and lines of opening hours, whose time-zone name would otherwise leave "Time)" alone.
+_HEADLINE_CLASSES = {"headline", "cta-title", "hours"}
 
 _TOKEN = re.compile(r"<!--.*?-->|<![^>]*>|<(/?)([A-Za-z][\w:-]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>"
                     r"|[^<]+|<", re.S)
@@ -62,8 +66,10 @@ _URL = re.compile(r"(?:https?://)?(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)
 _EMAIL = re.compile(r"[\w.+-]+@(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,}")
 #: A clock time with the day-half marker that belongs to it (Arabic ص/م, a.m./p.m., Korean and
 #: Japanese before the time): kept on one line.
-_TIME = re.compile(r"(?:(?:오전|오후|午前|午後)\s?)?\d{1,2}[:.]\d{2}"
-                   r"(?:\s?(?:ص|م|[AaPp]\.?[Mm]\.?(?![\w])))?")
+_ONE_TIME = (r"(?:(?:오전|오후|午前|午後)\s?)?\d{1,2}[:.]\d{2}"
+             r"(?:\s?(?:ص|م|[AaPp]\.?[Mm]\.?(?![\w])))?")
+#: ... or a range of two (``9:00 ص–6:00 م``), which would otherwise end a line with its dash.
+_TIME = re.compile(f"{_ONE_TIME}(?:\\s?[–-]\\s?{_ONE_TIME})?")
 _OPENERS, _CLOSERS = "([{", ")]}"
 _ISOLATED = re.compile(f"{LRI}(.*?){PDI}", re.S)
 
@@ -145,6 +151,7 @@ def _set_text(node: _TextNode, keep_pattern: re.Pattern | None) -> str:
     if node.bind_last:
         text = bind_last_words(text, node.lang)
     text = keep_tokens(text, keep_pattern)
+    text = bind_short_spaces(text)
     text = break_words(text, node.lang)
     if node.dir != "rtl":
         return str(escape(text))
@@ -195,8 +202,8 @@ def keep_tokens(text: str, keep_pattern: re.Pattern | None = None) -> str:
     spans += [m.span() for m in _URL.finditer(text) if not _overlaps(m.span(), spans)]
     if keep_pattern is not None:
         spans += [m.span() for m in keep_pattern.finditer(text) if not _overlaps(m.span(), spans)]
-    spans += [m.span() for m in _TIME.finditer(text) if " " in m.group(0) or "\u00a0" in m.group(0)
-              if not _overlaps(m.span(), spans)]
+    spans += [m.span() for m in _TIME.finditer(text)  # a lone 10:00 has no break inside
+              if re.search(r"[\s–-]", m.group(0)) and not _overlaps(m.span(), spans)]
     if not spans:
         return text
     out, last = [], 0
@@ -254,6 +261,17 @@ def _wide(char: str) -> bool:
 def _attaches(char: str) -> bool:
     """Marks, joiners, variation selectors and direction controls stay with what precedes."""
     return unicodedata.category(char) in ("Mn", "Mc", "Me", "Cf")
+
+
+#: A space that a line may not break at: after a number followed by a word (``10 cm``,
+#: ``2 Jahre``, ``10969 Berlin``), and before a spaced dash (a line never starts with one).
+_SHORT_SPACE = re.compile(r"(?<=\d) (?=[^\W\d_])| (?=[–—](?: |$))")
+
+
+def bind_short_spaces(text: str) -> str:
+    """``text`` with a word joiner after each space that holds a number to its word or a dash
+    to the word before it."""
+    return _SHORT_SPACE.sub(" " + WJ, text)
 
 
 # --- line breaking per language -------------------------------------------------------------

@@ -210,16 +210,26 @@ def test_a_headline_does_not_end_with_one_word(pages):
     assert len(lines) >= 2 and lines[-1] == "Aurora kettle!"
 
 
-def test_a_time_stays_on_the_line_of_its_day_half_marker(pages):
+def test_a_time_range_stays_on_one_line_with_its_day_half_markers(pages):
     lines = pages[0][5]
-    assert len(lines) == 2 and "م" not in lines and lines[-1].startswith("م 6:00"), lines
+    # The whole range goes to the second line, not its dash at the end of the first.
+    assert len(lines) == 2 and lines[-1] == "م 6:00–ص 9:00", lines
 
 
 def test_times_with_a_marker_are_kept_together():
-    assert visible(keep_tokens("9:00 ص–6:00 م")) == "9·:·0·0· ·ص–6·:·0·0· ·م"
+    assert visible(keep_tokens("9:00 ص–6:00 م")) == "9·:·0·0· ·ص·–·6·:·0·0· ·م"
     assert visible(keep_tokens("9:00 a.m.–6 p.m. and 10:00")) == (
         "9·:·0·0· ·a·.·m·.–6 p.m. and 10:00")
-    assert visible(keep_tokens("오전 9:00 – 오후 6:00")) == "오·전· ·9·:·0·0 – 오·후· ·6·:·0·0"
+    assert visible(keep_tokens("오전 9:00 – 오후 6:00")) == (
+        "오·전· ·9·:·0·0· ·–· ·오·후· ·6·:·0·0")
+    assert visible(keep_tokens("Mo–Fr 9:00–18:00, Sa 10:00")) == "Mo–Fr 9·:·0·0·–·1·8·:·0·0, Sa 10:00"
+
+
+def test_a_number_keeps_its_word_and_a_dash_never_starts_a_line():
+    from generator.render.typeset import bind_short_spaces
+
+    assert visible(bind_short_spaces("Lindenstraße 12, 10969 Berlin – 10 cm, 1,7 l")) == (
+        "Lindenstraße 12, 10969 ·Berlin ·– 10 ·cm, 1,7 ·l")
 
 
 def test_the_arabic_card_prints_left_to_right_runs_as_written(built):
