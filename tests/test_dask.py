@@ -132,3 +132,14 @@ def test_a_bad_scheduler_address_is_one_line_and_writes_nothing(sample, tmp_path
     assert result.returncode == 2
     assert result.stderr == f"error: {message}\n"
     assert not out.exists()
+
+
+def test_a_scheduler_without_workers_is_one_line():
+    with distributed.LocalCluster(n_workers=0, processes=False, protocol="tcp",
+                                  dashboard_address=":0") as empty:
+        executor = dask_executor.DaskExecutor(empty.scheduler_address, timeout=1)
+        with pytest.raises(dask_executor.InsertgenError) as error:
+            executor.__enter__()
+    assert str(error.value) == (
+        f"the Dask scheduler at {empty.scheduler_address} has no workers after 1 s: start them "
+        f"with `dask worker {empty.scheduler_address} --nthreads 1`")
