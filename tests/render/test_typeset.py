@@ -100,6 +100,7 @@ JAPANESE = ("付属品の不足、破損、正常に動作しないなどの問�
 URL_LINE = "We are here to help: help.lumora-home.example/amazon-eu/LH-KT17"
 HEADLINE = "Thank you for choosing the Aurora kettle!"
 HOURS = "الاثنين–الجمعة 9:00 ص–6:00 م"
+ARABIC_HEADLINE = "شكرًا لاختيارك غلاية Aurora!"
 
 PAGES = [  # (lang, dir, font, width, element, text): one page each
     ("ar", "rtl", "'Noto Sans Arabic', 'Noto Sans'", "62mm", "p", ADDRESS),
@@ -109,6 +110,7 @@ PAGES = [  # (lang, dir, font, width, element, text): one page each
     ("en", "ltr", "'Noto Sans'", "62mm", "h1", HEADLINE),
     # Pango breaks before the last م at this width, unless the time is kept with it.
     ("ar", "rtl", "'Noto Sans Arabic', 'Noto Sans'", "43mm", "p", HOURS),
+    ("ar", "rtl", "'Noto Sans Arabic', 'Noto Sans'", "80mm", "h1", ARABIC_HEADLINE),
 ]
 
 
@@ -214,6 +216,13 @@ def test_a_time_range_stays_on_one_line_with_its_day_half_markers(pages):
     lines = pages[0][5]
     # The whole range goes to the second line, not its dash at the end of the first.
     assert len(lines) == 2 and lines[-1] == "م 6:00–ص 9:00", lines
+
+
+def test_the_final_mark_of_an_arabic_sentence_ends_it_not_the_latin_name(pages):
+    """Read left to right, the line starts with the sentence's "!" (its end in Arabic), then
+    the brand as written: the mark is not drawn inside the isolated Latin run."""
+    [line] = [line for line in pages[0][6] if "Aurora" in line]
+    assert line.startswith("!Aurora "), pages[0][6]
 
 
 def test_times_with_a_marker_are_kept_together():
