@@ -1,7 +1,7 @@
 """Per card: insertgen's warm worker against plain WeasyPrint, and where a card's time goes.
 
     .venv/bin/python benchmarks/per_card.py [--cards 120] [--profile-cards 48]
-        [--layout card-a6] [--workers 2] [--skip ratio|split|scaling]
+        [--layout card-a6] [--workers 2] [--skip ratio|split|scaling] [--no-caches]
 
 The example catalog's cards of one layout (A6: two products, six locales each), repeated.
 
@@ -99,8 +99,18 @@ def insertgen(job) -> int:
     return result.size
 
 
-def ratio(jobs: list) -> None:
+def _warm_worker(caches: bool) -> None:
     build._init_worker()
+    if not caches:  # what the worker would cost without its caches of streams and subsets
+        from generator.render.fonts import SUBSETS
+
+        SUBSETS.clear()
+        SUBSETS.limit = 0
+        build._RENDERER.streams = None
+
+
+def ratio(jobs: list, caches: bool = True) -> None:
+    _warm_worker(caches)
     for job in jobs[:len({j.render.html for j in jobs})]:  # warm: fonts, stylesheets, packs
         insertgen(job)
         plain(job)
@@ -114,7 +124,8 @@ def ratio(jobs: list) -> None:
             sizes.append((function.__name__, size))
     mine = statistics.median(ours)
     other = statistics.median(theirs)
-    print(f"per card, {len(jobs)} cards interleaved, one warm process "
+    print(f"per card, {len(jobs)} cards interleaved, one warm process"
+          f"{'' if caches else ', its stream and subset caches off'} "
           f"(load average {os.getloadavg()[0]:.1f}):")
     print(f"  insertgen (gate, preflight, copy-fit, file written): median {1000 * mine:6.1f} ms, "
           f"total {sum(ours):6.1f} s")
@@ -276,6 +287,8 @@ def main() -> None:
     parser.add_argument("--profile-cards", type=int, default=48)
     parser.add_argument("--layout", default="card-a6")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--no-caches", action="store_true",
+                        help="ratio without the worker's stream and subset caches")
     parser.add_argument("--skip", action="append", default=[],
                         choices=["ratio", "split", "scaling"], help="leave a part out")
     args = parser.parse_args()
@@ -284,7 +297,7 @@ def main() -> None:
         jobs = card_jobs(Path(scratch), args.layout, max(args.cards, args.profile_cards), jinja)
         print(f"{len(jinja)} distinct {args.layout} cards of the example catalog")
         if "ratio" not in args.skip:
-            ratio(jobs[:args.cards])
+            ratio(jobs[:args.cards], caches=not args.no_caches)
         if "scaling" not in args.skip:
             scaling(jobs[:args.cards], args.workers)
         if "split" not in args.skip:  # last: it patches WeasyPrint's functions with timers

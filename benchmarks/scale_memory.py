@@ -12,7 +12,9 @@ holds). Printed per worker: a table of the samples, then private memory after wa
 (``--warm-up`` documents), its lowest and highest value after that as a share of the warm
 figure (target within +-10 %), and its peak (target at most 150 MB). ``--recycle N``
 replaces each worker after N documents (``maxtasksperchild``), as a build would if the growth
-were WeasyPrint's. ``--tsv`` writes every sample (pid, documents, rss, pss, uss in MB), ``--progress`` prints
+were WeasyPrint's; ``--freeze`` moves the parent's objects out of the collector's reach
+before forking (``gc.freeze``), so collections in a worker do not copy the parent's pages
+into it. ``--tsv`` writes every sample (pid, documents, rss, pss, uss in MB), ``--progress`` prints
 each as it comes (for long runs in the background).
 
 Sampling costs a read of one small file: it does not change the figures it measures.
@@ -22,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import gc
 import multiprocessing
 import os
 import sys
@@ -132,6 +135,8 @@ def main() -> None:
     parser.add_argument("--recycle", type=int, default=None, help="new worker after N documents")
     parser.add_argument("--tsv", type=Path, help="write every sample to this file")
     parser.add_argument("--progress", action="store_true", help="print each sample as it comes")
+    parser.add_argument("--freeze", action="store_true",
+                        help="gc.freeze() before forking (the parent's objects stay shared)")
     args = parser.parse_args()
     samples: list[Sample] = []
     with tempfile.TemporaryDirectory() as scratch:
@@ -139,6 +144,9 @@ def main() -> None:
         start = time.perf_counter()
         failed = 0
         context = multiprocessing.get_context("fork")
+        if args.freeze:
+            gc.collect()
+            gc.freeze()
         with context.Pool(args.workers, initializer=_init, initargs=(args.every,),
                           maxtasksperchild=args.recycle) as pool:
             for sample, ok in pool.imap_unordered(_measured, jobs, chunksize=1):
