@@ -706,6 +706,14 @@ class Checker:
         concepts present in each sentence that had a candidate rule."""
         candidates = _candidates(pk, folded, present)
         if not candidates:
+            if concepts is not None:  # a pack without rules here may still set a condition
+                starts = [s for s, _ in spans]
+                for name in self._NOT_PLAIN & pk.terms.keys():
+                    term = pk.terms[name]
+                    if term is not None and term.could_match(folded, present):
+                        for hit in term.regex.finditer(folded):
+                            index = bisect.bisect_right(starts, hit.start()) - 1
+                            concepts.setdefault(index, set()).add(name)
             return {}
         masks = [m for p in self.packs for m in p.innocent if m.could_match(folded, present)]
         # Matching runs on the folded text (same offsets as ``norm``).
