@@ -10,6 +10,7 @@ One failing document never stops the others; each PDF and the manifest are writt
 from __future__ import annotations
 
 import dataclasses
+import gc
 import hashlib
 import itertools
 import json
@@ -474,8 +475,16 @@ class LocalPool:
                 yield _render_in_worker(job)
             return
         context = multiprocessing.get_context("fork")
-        with context.Pool(workers, initializer=_init_worker) as pool:
-            yield from pool.imap_unordered(_render_in_worker, jobs, chunksize=1)
+        # The parent's objects (rule packs, catalog, fonts) out of the collector's reach: a
+        # collection in a worker would touch them and copy their pages into its private
+        # memory (600 A6 cards, 2 workers: peak private 145 -> 115 MB per worker).
+        gc.collect()
+        gc.freeze()
+        try:
+            with context.Pool(workers, initializer=_init_worker) as pool:
+                yield from pool.imap_unordered(_render_in_worker, jobs, chunksize=1)
+        finally:
+            gc.unfreeze()
 
 
 def _executor(options: BuildOptions):
