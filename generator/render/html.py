@@ -268,12 +268,7 @@ def build_context(catalog: LoadedCatalog, loaded: LoadedProduct, layout: Resolve
     identifiers = product.identifiers
     keep = [product.sku, product.model, *(getattr(identifiers, name, None) or ""
                                           for name in ("gtin", "asin", "mpn")),
-            *{s.phone.display for s in sections if s.phone}, phone.display if phone else "",
-            # The first two or three words of the product's name stay on one line: a headline
-            # names "Pulse Air" for "Pulse Air Wireless Earbuds", and never as "Pulse / Air".
-            *{prefix for name in {product.name, *(s.name.value for s in sections if s.name)}
-              for count in (2, 3) if len(words := name.split()) >= count
-              and len(prefix := " ".join(words[:count])) <= 24}]
+            *{s.phone.display for s in sections if s.phone}, phone.display if phone else ""]
     return {
         "brand": brand,
         "logo": brand.logo,
