@@ -63,18 +63,15 @@ def render_fitted(renderer: Renderer, job: RenderJob) -> RenderResult:
     (laid out without writing at each step) and render it once more at the scale that fits.
     The result says which scale was used (an ``info`` problem, ``fit.copyfit``).
 
-    With elements to balance, the first pass also measures (the elements and their copies,
-    :func:`balance_probes`); when one is set narrower, the document is written again at its
-    balanced widths."""
+    With elements to balance, the first layout only measures (the elements and their copies,
+    :func:`balance_probes`), and the document is written once, at its balanced widths."""
     probing = balance_probes(job.html)
-    # The first pass is written with its probes (hidden copies of no height: the same pages,
-    # pixels and text): a headline that needs no narrower width costs one layout, not two.
-    measuring = job if probing is None else dataclasses.replace(job, html=probing)
+    measuring = job if probing is None else dataclasses.replace(job, html=probing, write=False)
     result, widths = _measured(renderer.render(measuring))
     bounds = copyfit_bounds(job.html)
     unfit = unfit_sides(result) & bounds.keys()
     if result.failed or (not unfit and not widths):
-        return result
+        return result if probing is None or not job.write else renderer.render(job)
     scales: dict[str, float] = {}
     scale = 1.0
     while unfit:
