@@ -703,21 +703,16 @@ class Checker:
                       concepts: dict[int, set[str]] | None = None,
                       ) -> dict[int, list[tuple[Rule, int, int]]]:
         """The rules that fire, by sentence index; ``concepts`` (when given) collects the
-        concepts present in each sentence that had a candidate rule."""
+        concepts present in each sentence (of a pack with no candidate rule too)."""
         candidates = _candidates(pk, folded, present)
-        if not candidates:
-            if concepts is not None:  # a pack without rules here may still set a condition
-                starts = [s for s, _ in spans]
-                for name in self._NOT_PLAIN & pk.terms.keys():
-                    term = pk.terms[name]
-                    if term is not None and term.could_match(folded, present):
-                        for hit in term.regex.finditer(folded):
-                            index = bisect.bisect_right(starts, hit.start()) - 1
-                            concepts.setdefault(index, set()).add(name)
+        if not candidates and concepts is None:
             return {}
-        masks = [m for p in self.packs for m in p.innocent if m.could_match(folded, present)]
-        # Matching runs on the folded text (same offsets as ``norm``).
-        masked = _masked(folded, [m.regex for m in masks] + [extra])
+        if candidates:
+            masks = [m for p in self.packs for m in p.innocent if m.could_match(folded, present)]
+            # Matching runs on the folded text (same offsets as ``norm``).
+            masked = _masked(folded, [m.regex for m in masks] + [extra])
+        else:  # no rule of this pack fires, but its conditions still count (arrow cards)
+            masked = folded
         starts = [s for s, _ in spans]
         hits: dict[str, list[tuple[int, int]]] = {}
 
@@ -861,12 +856,12 @@ class Checker:
         if any("benefit" in concepts.get(i, ()) or "reward" in concepts.get(i, ())
                for i in (index - 1, index + 1)):
             return False
-        texts = [(t, fold(t)) for t in (sentence, *neighbours) if t]
+        texts = [fold(t) for t in (sentence, *neighbours) if t]
         for pk in self.packs:
             for name in ("benefit", "reward"):
                 expr = pk.terms.get(name)
                 if expr is not None and any(expr.could_match(folded)
-                                            and expr.regex.search(folded) for _, folded in texts):
+                                            and expr.regex.search(folded) for folded in texts):
                     return False
         return True
 

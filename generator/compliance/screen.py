@@ -30,8 +30,7 @@ def _source(node: dict) -> str:
         return ""
     body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
     if "" in node:  # a word ends here: the longer ones are tried first
-        return ("(?:" + body + ")?") if len(branches) == 1 or not body.startswith("(?:") \
-            else body + "?"
+        return f"(?:{body})?" if len(branches) == 1 else body + "?"
     return body
 
 
