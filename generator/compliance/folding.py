@@ -305,8 +305,10 @@ class CodeCache:
         self._entries = None
         merged = {**self._load(), **entries}
         try:
-            for stale in self.path.parent.glob(self.path.name.rsplit("-", 1)[0] + "-*.json"):
-                if stale != self.path:
+            name = self.path.name.rsplit("-", 1)[0]
+            # Only this pack's older files: "pt-<hash>" must not take "pt-BR-<hash>" along.
+            for stale in self.path.parent.glob(name + "-*.json"):
+                if stale != self.path and "-" not in stale.name[len(name) + 1:]:
                     stale.unlink(missing_ok=True)
             write_atomically(self.path, json.dumps(merged, separators=(",", ":")).encode())
         except OSError:
