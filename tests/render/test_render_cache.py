@@ -21,9 +21,16 @@ body { margin: 4mm; font-family: 'Noto Sans'; color: device-cmyk(0 0 0 1) }
 """
 
 
+#: Fixed dates: without them the PDF carries the time of rendering, and two renders a second
+#: apart differ in their dates, not in what the caches decide.
+DATES = ('<meta name="dcterms.created" content="2026-01-01T00:00:00Z">'
+         '<meta name="dcterms.modified" content="2026-01-01T00:00:00Z">')
+
+
 def job(text: str = "Danke für Ihren Kauf") -> RenderJob:
     intent = region_intent(None)
-    return RenderJob(key="cache.pdf", html=f'<html lang="de"><body><p>{text}</p></body></html>',
+    html = f'<html lang="de"><head>{DATES}</head><body><p>{text}</p></body></html>'
+    return RenderJob(key="cache.pdf", html=html,
                      css=intent.css + CSS, base_dir=str(BUILTIN_LAYOUTS),
                      css_dir=str(BUILTIN_LAYOUTS), allowed=(str(BUILTIN_LAYOUTS), intent.icc),
                      expected_pages=1, pdf_variant="pdf/x-4", marks=False, bleed_mm=0.0,
