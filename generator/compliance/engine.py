@@ -261,6 +261,8 @@ class Pack:
     #: Concept: the term combinations that also make it present (``phrases`` compounds).
     compounds: dict[str, tuple[tuple[tuple[str, ...], int | None], ...]] = \
         dataclasses.field(default_factory=dict)
+    #: Where the compiled code of its expressions is kept between runs.
+    cache: CodeCache | None = dataclasses.field(default=None, compare=False, repr=False)
 
     @functools.cached_property
     def by_first_term(self) -> tuple[tuple[str | None, tuple[tuple[int, Rule, tuple[str, ...]],
@@ -476,7 +478,7 @@ def load_pack(path: Path) -> Pack:
             neighbour=tuple(rule.neighbour), level=level,
         ))
     return Pack(spec.language, spec.name, path, tuple(spec.also), terms, innocent, tuple(rules),
-                compounds)
+                compounds, cache)
 
 
 @functools.cache
@@ -690,7 +692,7 @@ class Checker:
             exprs = [*pk.terms.values(), *pk.innocent,
                      *(e for rule in pk.rules for e in (*rule.patterns, *rule.exceptions))]
             needles.update(n for e in exprs if e is not None for n in e.needles or ())
-        return Screen(needles)
+        return Screen(needles, self.packs[0].cache if self.packs else None)
 
     # A text is checked pack by pack on its normalised form; hits are collected over the whole
     # text once, then grouped by sentence. Masking the innocent phrases is the costly part, so

@@ -71,11 +71,15 @@ class _Unknown(Exception):
     """A construct the first-character analysis does not know: no look-ahead is added."""
 
 
-def compile_folded(source: str, cache: CodeCache | None = None) -> re.Pattern:
+def compile_folded(source: str, cache: CodeCache | None = None, *,
+                   literal: bool = False) -> re.Pattern:
     """``source`` compiled to run case-sensitively on :func:`fold`-ed text (from ``cache``
-    when it holds the code, which is then kept there)."""
+    when it holds the code, which is then kept there). ``literal``: the source is already
+    written in folded characters and is compiled as it stands, without folding or guards (the
+    screen's trie of needles)."""
+    key = ("literal:" + source) if literal else source
     if cache is not None:
-        kept = cache.pattern(source)
+        kept = cache.pattern(key)
         if kept is not None:
             return kept
     try:
@@ -85,8 +89,9 @@ def compile_folded(source: str, cache: CodeCache | None = None) -> re.Pattern:
 
         # Plain ints: the compiler tests the flags often, and enum arithmetic is slow.
         tree = _parser.parse(source, int(FLAGS))
-        _fold_tree(tree, sre)
-        _add_guards(tree, sre, _parser)
+        if not literal:
+            _fold_tree(tree, sre)
+            _add_guards(tree, sre, _parser)
         tree.state.flags = int(tree.state.flags) & ~int(re.IGNORECASE)
         flags = int(FLAGS) & ~int(re.IGNORECASE)
         code = _compiler._code(tree, flags)
@@ -97,9 +102,9 @@ def compile_folded(source: str, cache: CodeCache | None = None) -> re.Pattern:
                 dict(tree.state.groupdict), tuple(indexgroup))
         pattern = _sre.compile(None, *args)
     except Exception:  # noqa: BLE001 - the slow, equivalent form
-        return re.compile(source, FLAGS)
+        return re.compile(source, re.UNICODE if literal else FLAGS)
     if cache is not None:
-        cache.put_pattern(source, args)
+        cache.put_pattern(key, args)
     return pattern
 
 

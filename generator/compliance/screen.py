@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from generator.compliance.folding import CodeCache, compile_folded
+
 
 def _trie(words: Iterable[str]) -> dict:
     root: dict = {}
@@ -37,9 +39,12 @@ def _source(node: dict) -> str:
 class Screen:
     """The needles of a set of expressions, searched together."""
 
-    def __init__(self, needles: Iterable[str]):
+    def __init__(self, needles: Iterable[str], cache: CodeCache | None = None):
         words = sorted(set(needles))
-        self._regex = re.compile("(?=(" + _source(_trie(words)) + "))") if words else None
+        #: Compiling the trie of a language's needles is a large part of a short scan's
+        #: start-up: its code is kept in the pack's ``cache`` like the expressions'.
+        self._regex = compile_folded("(?=(" + _source(_trie(words)) + "))", cache,
+                                     literal=True) if words else None
         present = set(words)
         #: For each needle, the needles it starts with (itself included): the match at a
         #: position is the longest needle there; the shorter ones there are its prefixes.

@@ -67,6 +67,28 @@ def test_screen_finds_exactly_the_needles_present():
     assert Screen([]).present("anything") == frozenset()
 
 
+def test_screen_code_is_kept_between_runs_and_finds_the_same(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    pack = tmp_path / "xx.yaml"
+    pack.write_text("terms: {}\n")
+    # "s" and "k": letters that IGNORECASE would join with "ſ" and "K" (Kelvin); the
+    # screen's trie is already folded and must stay exact.
+    needles = {"rev", "review", "ſk", "sk", "bewert", "k.a"}
+    cache = CodeCache.for_files("xx", [pack])
+    first = Screen(needles, cache)
+    cache.save()
+    parsed = []
+    real_parse = re._parser.parse
+    monkeypatch.setattr(re._parser, "parse", lambda *a: parsed.append(a) or real_parse(*a))
+    second = Screen(needles, CodeCache.for_files("xx", [pack]))  # the next run
+    assert parsed == []  # its code came from the cache
+    third = Screen(needles | {"new"}, CodeCache.for_files("xx", [pack]))
+    assert len(parsed) == 1 and third.present("new rev") == {"new", "rev"}
+    for text in ["please review us", "sk and \u017fk", "k.a kxa", "bewertung rev", "SK"]:
+        want = {n for n in needles if n in text}
+        assert first.present(text) == second.present(text) == want, text
+
+
 def test_code_cache_keeps_needles_and_code_between_runs(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     pack = tmp_path / "xx.yaml"
