@@ -751,7 +751,10 @@ class Checker:
                             and all(_inside(term_hits(t), *spans[i]) for t in rule.neighbour)]
                     if not pair:
                         continue
-                    found.setdefault(pair[0], []).append((rule, *spans[pair[0]]))
+                    # Both halves of a removal go; a suspect is the sentence with the review
+                    # word only (its neighbour with the benefit has none).
+                    if rule.level == "remove":
+                        found.setdefault(pair[0], []).append((rule, *spans[pair[0]]))
                 found.setdefault(index, []).append((rule, *span))
         if concepts is not None:
             for name in self._NOT_PLAIN & pk.terms.keys():
@@ -783,7 +786,7 @@ class Checker:
                 return start, end
             return offsets[start], offsets[end - 1] + 1 if end > start else offsets[start]
 
-        folded = fold(norm)
+        folded = _anonymous_addresses(fold(norm))
         present = self.screen.present(folded)
         per_sentence: dict[int, list[Match]] = {}
         suspected: dict[int, list[Match]] = {}
@@ -806,6 +809,7 @@ class Checker:
                                                allowed)
         removals: list[Removal] = []
         removed: set[int] = set()
+        kept_neutral: set[int] = set()
         for index in sorted(per_sentence):
             matches = per_sentence[index]
             if profile == "neutral-allowed" and self._plain_request(
@@ -814,12 +818,14 @@ class Checker:
                           if 0 <= i < len(spans)), text[slice(*original(*spans[index]))]):
                 allowed += [Allowed(m, "a neutral review request (profile neutral-allowed)")
                             for m in matches]
+                kept_neutral.add(index)
                 continue
             start, end = original(*spans[index])
             removals.append(Removal(start, end, text[start:end], matches))
             removed.add(index)
         suspects: list[Suspect] = []
-        for index in sorted(set(suspected) - removed):
+        # A sentence kept as a neutral request was judged already: it is no suspect as well.
+        for index in sorted(set(suspected) - removed - kept_neutral):
             start, end = original(*spans[index])
             suspects.append(Suspect(start, end, text[start:end], suspected[index]))
         # What a removal leaves behind: a short sentence that leaned on the removed one ("We
@@ -829,7 +835,7 @@ class Checker:
                 continue
             start, end = original(*spans[index])
             sentence = text[start:end]
-            if len(sentence.split()) <= 6 and len(sentence) <= 60 and not _QUESTION.search(sentence):
+            if _short(sentence) and not _QUESTION.search(sentence):
                 suspects.append(Suspect(start, end, sentence, [Match(
                     "suspect.fragment", "solicit",
                     "a short sentence left next to a removed one may be half of it",
@@ -960,6 +966,28 @@ def _term_hits(pk: Pack, name: str, text: str, spans: list[tuple[int, int]], sta
                     found.append(span)
         cache[name] = sorted(set(found)) if pk.compounds.get(name) else found
     return cache[name]
+
+
+def _short(sentence: str) -> bool:
+    """Whether a sentence is short enough to be half of its neighbour: six words, or in a
+    script written without spaces (Chinese, Japanese) twelve characters."""
+    words = sentence.split()
+    if len(words) == 1 and len(sentence) > 12:
+        return False
+    return len(words) <= 6 and len(sentence) <= 60
+
+
+#: The name part of an e-mail address (ASCII only: the words before it are not part of it).
+_MAILBOX = re.compile(r"(?<![a-z0-9._%+-])[a-z0-9._%+-]+(?=@[\w-]+(?:\.[\w-]+)+)")
+
+
+def _anonymous_addresses(folded: str) -> str:
+    """``folded`` with the name of every e-mail address written as ``x``es (same length): an
+    address is where the buyer writes to the seller, and "feedback@shop" or "reviews@shop" is
+    no request for a review. The address still reads as one (``contact`` finds it)."""
+    if "@" not in folded:
+        return folded
+    return _MAILBOX.sub(lambda m: "x" * len(m.group(0)), folded)
 
 
 def _cuts_number(text: str, start: int, end: int) -> bool:

@@ -81,8 +81,10 @@ _LEET = re.compile(r"(?<![\w@$])(?=[\w@$]*[A-Za-z\u00c0-\u024f])(?=[\w@$]*[01345
 #: middle dot, a slash, an asterisk, an underscore or a space (with optional spaces around).
 _SEPARATORS = ".-·•‧・*_/~"
 _SEPARATOR = "[" + re.escape(_SEPARATORS) + "]"
+# An Arabic spelling of three letters or more may end on a suffix of two or three letters
+# ("ق ي م نا").
 _SPELLED = re.compile(rf"(?<![\w{re.escape(_SEPARATORS)}])[^\W\d_](?P<sep> ?{_SEPARATOR} ?| )"
-                      r"[^\W\d_](?:(?P=sep)[^\W\d_])*(?!\w)")
+                      r"[^\W\d_](?:(?:(?P=sep)[^\W\d_])+(?:(?P=sep)[\u0621-\u064a]{2,3})?)?(?!\w)")
 _CJK_LETTER = r"[\u3040-\u30fa\u30fc-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]"
 # No space around a dot here: "…하세요. 만족…" is the end of a sentence, not a spelling.
 _HANGUL = re.compile("[\uac00-\ud7af]")
@@ -99,6 +101,11 @@ def _script(ch: str) -> str:
     return "other"
 
 
+#: Words of one letter in the packs' languages (articles, pronouns, "and", "or", "to").
+#: Lower case only: "Y o r u m" at the start of a sentence is a spelled word.
+_ONE_LETTER_WORDS = frozenset("aioyeuàåöówz")
+
+
 def _spelled_runs(text: str):
     """``(start, end)`` of every run of letters spelled out one by one."""
     for pattern, cjk in ((_SPELLED, False), (_SPELLED_CJK, True)):
@@ -110,10 +117,11 @@ def _spelled_runs(text: str):
             letters = sum(c.isalpha() for c in match.group(0))
             if cjk:
                 # Two characters suffice in CJK and Hangul ("评.价", "리.뷰"), three with spaces;
-                # Korean writes spaces between words, so a space never joins Hangul.
+                # Korean writes spaces between words, so a space never joins Hangul, not even
+                # after a dot ("…입니다. 리뷰…" is two sentences).
                 spaced = match.group("sep") == " "
                 good = letters >= (3 if spaced else 2) and not (
-                    spaced and _HANGUL.search(match.group(0)))
+                    " " in match.group("sep") and _HANGUL.search(match.group(0)))
                 # "ママ・パパ": a middle dot between kana words is ordinary Japanese; only single
                 # kana, from the start of a word, are spelled out ("レ・ビ・ュ・ー"). A word of
                 # another script just before ("際にレ・ビ・ュ・ー") still starts one, if it is
@@ -128,13 +136,19 @@ def _spelled_runs(text: str):
             else:
                 good = letters >= 3 and not (match.end() < len(text)
                                              and text[match.end()].isalnum())
+            start = match.start()
+            # "leave us a r e v i e w": a word of one letter ("a", "I", "y", "o") just before
+            # a word spelled with spaces reads as itself, not as the word's first letter.
+            if good and not cjk and match.group("sep") == " " and letters >= 5 and \
+                    text[start] in _ONE_LETTER_WORDS:
+                start += 2
             if good:
                 end = match.end()
                 # A dot closing a spelled-out CJK run ("좋.은. 리.뷰.") is part of the spelling.
                 if cjk and match.group("sep") == "." and text.startswith(". ", end) and \
                         re.match(_CJK_LETTER, text[end + 2:end + 3]):
                     end += 1
-                yield match.start(), end
+                yield start, end
                 position = end
             else:
                 position = match.start() + 1
@@ -170,7 +184,8 @@ def normalize(text: str) -> tuple[str, list[int] | None]:
     if offsets is not None:
         # A mark spelled out on its own between two separators ("ق.ي.ّ.م"): once the mark is
         # gone, the two separators are one.
-        doubled = {i for i in range(1, len(chars)) if chars[i] in _SEPARATORS
+        # The same for spaces ("ق ـ يّ ـ م": the tatweel and the shadda are gone).
+        doubled = {i for i in range(1, len(chars)) if (chars[i] in _SEPARATORS or chars[i] == " ")
                    and chars[i] == chars[i - 1] and offsets[i] - offsets[i - 1] > 1}
         if doubled:
             chars = [c for i, c in enumerate(chars) if i not in doubled]

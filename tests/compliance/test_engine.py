@@ -141,6 +141,23 @@ def test_only_the_offending_sentence_is_removed():
     assert text[removal.primary.start:removal.primary.end] == removal.primary.match
 
 
+def test_a_suspect_names_the_sentence_with_the_review_word_only():
+    # The review sentence goes; its neighbour with the warranty is no suspect of its own.
+    scan = scan_text("Bewerten Sie uns auf Amazon! Sie erhalten zwei Jahre Garantie ab Kaufdatum.",
+                     "de")
+    assert [r.sentence for r in scan.removals] == ["Bewerten Sie uns auf Amazon!"]
+    assert scan.suspects == []
+    # A short honest Japanese sentence next to a removal is no "fragment" of it.
+    scan = scan_text("レビューを書いてください。保証期間はご購入日から2年間です。", "ja")
+    assert scan.removals and scan.suspects == []
+
+
+def test_a_neutral_request_kept_by_neutral_allowed_is_no_suspect_too():
+    scan = scan_text("If you have a moment, we would appreciate a review on Amazon.", "en",
+                     profile="neutral-allowed")
+    assert scan.removals == [] and scan.allowed and scan.suspects == []
+
+
 def test_a_question_is_judged_with_the_sentence_after_it():
     assert sentences("Happy? Review us. Unhappy? Email us.") == [(0, 17), (18, 36)]
     scan = scan_text("Happy? Review us on Amazon. Any questions? Email us.", "en")

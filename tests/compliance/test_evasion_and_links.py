@@ -27,6 +27,9 @@ from generator.compliance.normalize import normalize
     ("Leave us a 𝐫𝐞𝐯𝐢𝐞𝐰, please!", "en"),               # mathematical bold letters
     ("Give us 5 st4rs!", "en"),
     ("⭐ x5 if you like it!", "en"),
+    ("ق ـ يّ ـ م ـ نا على أمازون 🙏", "ar"),                 # tatweel between the letters
+    ("Please leave us a r e v i e w, it helps a small business.", "en"),  # "a" stays a word
+    ("Y o r u m yapın, garanti sürenizi 1 yıl uzatalım.", "tr"),
 ])
 def test_spellings_around_the_word_list_are_removed(text, lang):
     scan = scan_text(text, lang)
@@ -46,6 +49,41 @@ def test_spellings_around_the_word_list_are_removed(text, lang):
 ])
 def test_ordinary_text_survives_normalisation(text, lang):
     assert scan_text(text, lang).removals == []
+
+
+def test_an_arabic_spelling_keeps_its_suffix_and_ordinary_letters_stay_apart():
+    assert normalize("ق ـ يّ ـ م ـ نا على أمازون")[0] == "قيمنا على أمازون"
+    assert normalize("اضغط على الزر أ ب ثم انتظر")[0] == "اضغط على الزر أ ب ثم انتظر"
+
+
+def test_korean_sentences_stay_apart_after_a_full_stop():
+    text = "보증 기간은 구입일로부터 2년입니다. 리뷰를 남겨 주시면 사은품을 드립니다."
+    assert normalize(text)[0] == text
+    scan = scan_text(text, "ko")
+    assert [r.sentence for r in scan.removals] == ["리뷰를 남겨 주시면 사은품을 드립니다."]
+    assert normalize("좋.은. 리.뷰.")[0] == "좋은 리뷰."  # a spelling with dots still joins
+
+
+def test_an_address_is_no_review_word_and_still_a_contact():
+    for text, lang in (("Write to feedback@hairlab.shop and a real person will reply.", "en"),
+                       ("Schreiben Sie an bewertung@haarwerk.shop.", "de")):
+        assert scan_text(text, lang).removals == [], text
+    # The address still counts as the way to the seller: a gating card stays gating.
+    scan = scan_text("Love it? Leave us 5 stars on Amazon. Not happy? Email reviews@shop.example "
+                     "first.", "en")
+    assert len(scan.removals) == 2
+    assert "gating" in {m.category for r in scan.removals for m in r.matches}
+
+
+def test_a_qr_code_that_opens_a_review_is_a_review_link_in_every_profile():
+    for text, lang in (("QR-kod: Så tyckte du – lämna ditt betyg här", "sv"),
+                       ("[QR] 30초 리뷰 작성 페이지", "ko"),
+                       ("Karekodu okutun, ürünü puanlayın", "tr")):
+        scan = scan_text(text, lang, profile="neutral-allowed")
+        assert [m.category for m in scan.removals[0].matches].count("review_link") == 1, text
+    # A QR code to the manual or the seller's support is no review.
+    assert scan_text("Scan the QR code to open the video manual.", "en").removals == []
+    assert scan_text("Skanna QR-koden för att nå vår kundtjänst.", "sv").removals == []
 
 
 def test_normalised_offsets_point_into_the_original():
