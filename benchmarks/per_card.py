@@ -38,6 +38,7 @@ sys.path.insert(0, str(ROOT))
 
 from generator import build  # noqa: E402
 from generator.catalog import load_catalog  # noqa: E402
+from generator.render import fit  # noqa: E402
 from generator.render.pdf import ConfinedFetcher  # noqa: E402
 
 
@@ -99,6 +100,19 @@ def insertgen(job) -> int:
     return result.size
 
 
+def insertgen_undecided(job) -> int:
+    """insertgen with its balance decisions forgotten first: the card's headlines are measured
+    as in a build of distinct documents (the repeated cards of this benchmark would otherwise
+    find every decision made)."""
+    kept = fit._DECISIONS.copy()
+    fit._DECISIONS.clear()
+    try:
+        return insertgen(job)
+    finally:  # the other side keeps its decisions
+        fit._DECISIONS.clear()
+        fit._DECISIONS.update(kept)
+
+
 def _warm_worker(caches: bool) -> None:
     build._init_worker()
     if not caches:  # what the worker would cost without its caches of streams and subsets
@@ -114,16 +128,21 @@ def ratio(jobs: list, caches: bool = True) -> None:
     for job in jobs[:len({j.render.html for j in jobs})]:  # warm: fonts, stylesheets, packs
         insertgen(job)
         plain(job)
-    ours, theirs, sizes = [], [], []
+    ours, undecided, theirs, sizes = [], [], [], []
+    before = dict(vars(fit.BalanceStats))
     for index, job in enumerate(jobs):
-        pair = [(ours, insertgen), (theirs, plain)]
-        for times, function in pair if index % 2 else pair[::-1]:
+        # Each side goes first, second and last in turn.
+        three = [(ours, insertgen), (undecided, insertgen_undecided), (theirs, plain)]
+        for times, function in three[index % 3:] + three[:index % 3]:
             begin = time.perf_counter()
             size = function(job)
             times.append(time.perf_counter() - begin)
             sizes.append((function.__name__, size))
     mine = statistics.median(ours)
+    fresh = statistics.median(undecided)
     other = statistics.median(theirs)
+    stats = {name: getattr(fit.BalanceStats, name) - before.get(name, 0)
+             for name in ("measured", "reused", "fallbacks")}
     print(f"per card, {len(jobs)} cards interleaved, one warm process"
           f"{'' if caches else ', its stream and subset caches off'} "
           f"(load average {os.getloadavg()[0]:.1f}):")
@@ -133,6 +152,11 @@ def ratio(jobs: list, caches: bool = True) -> None:
           f"total {sum(theirs):6.1f} s")
     print(f"  ratio: {mine / other:.3f} of the medians, {sum(ours) / sum(theirs):.3f} of the totals "
           "(target <= 0.7)")
+    print(f"  insertgen, every headline measured (no decision kept): median {1000 * fresh:6.1f} ms, "
+          f"total {sum(undecided):6.1f} s, ratio {fresh / other:.3f} of the medians, "
+          f"{sum(undecided) / sum(theirs):.3f} of the totals")
+    print(f"  balance decisions: {stats['measured']} measured in a small document, "
+          f"{stats['reused']} reused, {stats['fallbacks']} measured again in the document")
     for name in ("insertgen", "plain"):
         own = [size for who, size in sizes if who == name]
         print(f"  {name}: {statistics.mean(own) / 1024:.0f} kB per file")

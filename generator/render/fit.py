@@ -13,16 +13,23 @@ every type size with, until the text fits or the scale reaches the bound. The sc
 reported as an info finding; a side that does not fit even then fails as before.
 
 Balanced headlines come with it: WeasyPrint 70 has no ``text-wrap: balance``, so an element the
-layout marks ``data-balance`` is laid out once more beside itself at narrower widths (copies of
-no height, measured in the same layout pass, :func:`balance_probes`), and it is set at the
-narrowest width that still takes as many lines as at full width: its lines come out of similar
-length and its last line is no stray word.
+layout marks ``data-balance`` is set at the narrowest width that still takes as many lines as
+at full width: its lines come out of similar length and its last line is no stray word. The
+widths are measured before the document is laid out, in a small document of the element's
+copies at narrower widths (:func:`measuring_document`: the head, the elements it sits in, the
+copies; a few per cent of a card's time), so the document itself is laid out once. The render
+checks that the element sat in a box as wide as the copies' (else they are measured in the
+document itself, :func:`balance_probes`), and a worker keeps its decisions
+(:func:`balance_decision`).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import re
+from collections import OrderedDict
+from html.parser import HTMLParser
 
 from generator.findings import Finding
 from generator.i18n.translations import Text
@@ -63,15 +70,15 @@ def render_fitted(renderer: Renderer, job: RenderJob) -> RenderResult:
     (laid out without writing at each step) and render it once more at the scale that fits.
     The result says which scale was used (an ``info`` problem, ``fit.copyfit``).
 
-    With elements to balance, the first layout only measures (the elements and their copies,
-    :func:`balance_probes`), and the document is written once, at its balanced widths."""
-    probing = balance_probes(job.html)
-    measuring = job if probing is None else dataclasses.replace(job, html=probing, write=False)
-    result, widths = _measured(renderer.render(measuring))
+    Elements to balance are measured before, apart (:func:`balance_decision`): the document is
+    laid out once, already at its balanced widths (a measuring-only job is laid out as it is:
+    a balanced element takes as many lines as at full width)."""
+    balancing = job.write and _BALANCED.search(job.html) is not None
+    result = _balanced_render(renderer, job, job.css) if balancing else renderer.render(job)
     bounds = copyfit_bounds(job.html)
     unfit = unfit_sides(result) & bounds.keys()
-    if result.failed or (not unfit and not widths):
-        return result if probing is None or not job.write else renderer.render(job)
+    if result.failed or not unfit:
+        return result
     scales: dict[str, float] = {}
     scale = 1.0
     while unfit:
@@ -80,21 +87,20 @@ def render_fitted(renderer: Renderer, job: RenderJob) -> RenderResult:
         if all(trying[side] == scales.get(side) for side in unfit):
             break  # every side left is at its bound
         scales.update(trying)
-        measured, widths = _measured(renderer.render(dataclasses.replace(
-            measuring, css=job.css + copyfit_css(scales), write=False)))
+        measured = renderer.render(dataclasses.replace(
+            job, css=job.css + copyfit_css(scales), write=False))
         if measured.failed:
-            return result if measuring.write else renderer.render(job)
+            return result
         unfit = unfit_sides(measured) & bounds.keys()
     if unfit:
-        if not measuring.write:
-            result = renderer.render(job)
         result.problems.append(("fit.copyfit", "info", (
             f"copy-fit set the type of the {', '.join(sorted(unfit))} side at "
             f"{min(scales[s] for s in unfit):.0%} (the smallest its layout allows) and it "
             "still does not fit")))
         return result
-    fitted = renderer.render(dataclasses.replace(job, html=balanced(job.html, widths),
-                                                 css=job.css + copyfit_css(scales)))
+    css = job.css + copyfit_css(scales)
+    fitted = (_balanced_render(renderer, job, css) if balancing
+              else renderer.render(dataclasses.replace(job, css=css)))
     for side, used in sorted(scales.items()):
         fitted.problems.append(("fit.copyfit", "info", (
             f"copy-fit set the type of the {side} side at {used:.0%} to fit its text (its "
@@ -102,35 +108,173 @@ def render_fitted(renderer: Renderer, job: RenderJob) -> RenderResult:
     return fitted
 
 
-def _measured(result: RenderResult) -> tuple[RenderResult, dict[int, int]]:
-    """``result`` without the balance copies' fields, and the widths they measured."""
-    widths = balanced_widths(result.fields)
-    result.fields = [f for f in result.fields if not _PROBE.match(f.field)]
-    return result, widths
-
-
 # --- balanced headlines ---------------------------------------------------------------------
+
+#: Balance decisions kept per worker (a few hundred bytes each).
+DECISIONS_KEPT = 1024
+
+
+@dataclasses.dataclass(frozen=True)
+class BalanceDecision:
+    """The widths the elements of one document are balanced at, and what they were measured
+    in: the width of the box each element sits in (CSS px; ``None``: not laid out)."""
+
+    widths: dict[int, int]
+    columns: tuple[float | None, ...]
+
+    def holds_for(self, result: RenderResult) -> bool:
+        """Whether ``result``, the document rendered at these widths, put every element in a
+        box of the width it was measured in (else the decision was made in the wrong box)."""
+        return tuple(column for column, _ in result.balanced) == \
+            tuple(c for c in self.columns if c is not None)
+
+
+class BalanceStats:
+    """How a worker's balance decisions were made (the benchmarks print it)."""
+
+    measured = reused = fallbacks = 0
+
+
+_DECISIONS: OrderedDict[bytes, BalanceDecision] = OrderedDict()
+
+
+def _balanced_render(renderer: Renderer, job: RenderJob, css: str) -> RenderResult:
+    """``job`` rendered with stylesheet ``css`` and its elements at their balanced widths.
+
+    The widths come from a small document of the elements' copies (:func:`balance_decision`).
+    If the document put an element in a box of another width than that one did (the box's
+    width depends on what the small document left out), the copies are measured in the
+    document itself, as a layout of its own, and the document is rendered again."""
+    decision = balance_decision(renderer, dataclasses.replace(job, css=css))
+    result = renderer.render(dataclasses.replace(
+        job, css=css, html=balanced(job.html, decision.widths if decision else {})))
+    if decision is not None and decision.holds_for(result):
+        return result
+    BalanceStats.fallbacks += 1
+    probing = balance_probes(job.html)
+    measured = renderer.render(dataclasses.replace(job, css=css, html=probing, write=False))
+    widths = balanced_widths(measured.fields)
+    if decision is not None and widths == decision.widths:
+        return result
+    return renderer.render(dataclasses.replace(job, css=css, html=balanced(job.html, widths)))
+
+
+def balance_decision(renderer: Renderer, job: RenderJob) -> BalanceDecision | None:
+    """The balanced widths of ``job``'s elements, measured in :func:`measuring_document`
+    (``None``: it cannot be measured apart). A worker keeps its decisions by that document,
+    its stylesheet and folders: the same headline in the same box is measured once."""
+    small = measuring_document(job.html)
+    if small is None:
+        return None
+    key = hashlib.blake2b("\0".join((small, job.css, job.base_dir, job.css_dir,
+                                     str(job.pdf_variant))).encode(), digest_size=20).digest()
+    decision = _DECISIONS.get(key)
+    if decision is not None:
+        _DECISIONS.move_to_end(key)
+        BalanceStats.reused += 1
+        return decision
+    measured = renderer.render(dataclasses.replace(
+        job, html=small, css=job.css + _COLUMN_CSS, write=False, placed=False, expected_pages=0, max_lines=(),
+        page_multiple=1, notes_html=None))
+    if measured.failed:
+        return None
+    count = len(_BALANCED.findall(job.html))
+    decision = BalanceDecision(balanced_widths(measured.fields), tuple(
+        measured.columns.get(f"balance:{element}:{BALANCE_WIDTHS[0]}")
+        for element in range(count)))
+    BalanceStats.measured += 1
+    _DECISIONS[key] = decision
+    while len(_DECISIONS) > DECISIONS_KEPT:
+        _DECISIONS.popitem(last=False)
+    return decision
+
+
+def _copies(element: int, tag: str, attrs: str, content: str) -> str:
+    """The copies of balanced element number ``element`` at each width of
+    :data:`BALANCE_WIDTHS`: of no height, hidden, with the field ``balance:<n>:<width>``."""
+    attrs = _FIELD.sub("", attrs.replace(" data-balance", ""))
+    return "".join(
+        f'<{tag}{attrs} data-field="balance:{element}:{width}" style="height: 0; margin: 0; '
+        f'padding: 0; overflow: hidden; visibility: hidden; max-width: {width}%">'
+        f"{content}</{tag}>" for width in BALANCE_WIDTHS)
 
 
 def balance_probes(html: str) -> str | None:
-    """``html`` with a copy of every ``data-balance`` element after it at each width of
-    :data:`BALANCE_WIDTHS`: of no height, hidden, and with the field ``balance:<n>:<width>``,
+    """``html`` with the copies of every ``data-balance`` element (:func:`_copies`) after it,
     so that one layout measures the lines of each (``None``: nothing to balance)."""
     count = 0
 
     def probes(match: re.Match) -> str:
         nonlocal count
-        tag, attrs, content = match.groups()
-        attrs = _FIELD.sub("", attrs.replace(" data-balance", ""))
-        copies = "".join(
-            f'<{tag}{attrs} data-field="balance:{count}:{width}" style="height: 0; margin: 0; '
-            f'padding: 0; overflow: hidden; visibility: hidden; max-width: {width}%">'
-            f"{content}</{tag}>" for width in BALANCE_WIDTHS)
         count += 1
-        return match.group(0) + copies
+        return match.group(0) + _copies(count - 1, *match.groups())
 
     probing = _BALANCED.sub(probes, html)
     return probing if count else None
+
+
+def measuring_document(html: str) -> str | None:
+    """A small document that measures the copies of ``html``'s balanced elements as the
+    document itself would: its head and ``<body>`` tag as they are, then for each element
+    the elements it sits in (their start tags as written, none of their other content) holding
+    only its copies. ``None`` when there is nothing to balance, or the body holds stylesheets
+    or markup this cannot follow."""
+    body = _BODY.search(html)
+    if body is None or _BODY_STYLES.search(html, body.end()):
+        return None
+    parts = [html[:body.end()]]
+    count = 0
+    for count, match in enumerate(_BALANCED.finditer(html, body.end()), 1):
+        opened = _open_elements(html[body.end():match.start()])
+        if opened is None:
+            return None
+        parts += [text[:-1] + f" {_COLUMN}>" for _, text in opened]
+        parts.append(_copies(count - 1, *match.groups()))
+        parts += [f"</{tag}>" for tag, _ in reversed(opened)]
+    if not count or count != len(_BALANCED.findall(html)):
+        return None
+    return "".join(parts) + "</body></html>"
+
+
+#: The attribute of the elements a small measuring document keeps around the copies, and the
+#: rule its stylesheet gets: they are laid out as blocks (a flex or grid box would lay its
+#: items out several times, for sizes that do not change the width the copies get).
+_COLUMN = "data-insertgen-column"
+_COLUMN_CSS = f"\n[{_COLUMN}] {{ display: block !important; }}"
+#: Elements with no end tag.
+_VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
+_BODY = re.compile(r"<body\b[^>]*>", re.I)
+#: Style sheets and scripts in the body: they reach past the elements the small document keeps.
+_BODY_STYLES = re.compile(r"<(style|link|script)\b", re.I)
+
+
+class _Opened(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=False)
+        self.stack: list[tuple[str, str]] = []
+        self.lost = False
+
+    def handle_starttag(self, tag, attrs):
+        if tag not in _VOID:
+            self.stack.append((tag, self.get_starttag_text()))
+
+    def handle_endtag(self, tag):
+        if tag in _VOID:
+            return
+        for index in range(len(self.stack) - 1, -1, -1):
+            if self.stack[index][0] == tag:
+                del self.stack[index:]
+                return
+        self.lost = True  # an end tag of nothing open: not markup this can follow
+
+
+def _open_elements(html: str) -> list[tuple[str, str]] | None:
+    """The elements still open at the end of ``html`` (a body's start), outermost first:
+    ``(tag, start tag as written)``; ``None`` for markup whose nesting it cannot follow."""
+    parser = _Opened()
+    parser.feed(html)
+    parser.close()
+    return None if parser.lost else parser.stack
 
 
 def balanced_widths(fields) -> dict[int, int]:

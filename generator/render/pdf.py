@@ -99,6 +99,11 @@ class RenderResult:
     fields: list[FieldFit] = dataclasses.field(default_factory=list)
     #: Fields with more lines than the layout allows, and the limit.
     too_many_lines: list[tuple[FieldFit, int]] = dataclasses.field(default_factory=list)
+    #: Every ``data-balance`` element as laid out, in document order: ``(width of the box it
+    #: sits in, lines)``, in CSS px (:mod:`generator.render.fit` checks its balancing with it).
+    balanced: list[tuple[float, int]] = dataclasses.field(default_factory=list)
+    #: The width of the box each text field sits in, in CSS px, by field.
+    columns: dict[str, float] = dataclasses.field(default_factory=dict)
     #: Findings about the file (preflight's, added by the orchestrator).
     findings: list = dataclasses.field(default_factory=list)
     #: The file's bytes once rendered (the orchestrator writes them and drops them here).
@@ -323,7 +328,7 @@ class Renderer:
                 fit = None
             result.pages = len(document.pages)
             if not job.write:  # measuring only (``insertgen i18n status``)
-                result.overflow, result.fields = fit or measure_fit(document)
+                _measured_into(result, fit or measure_fit(document))
                 result.too_many_lines = _too_many_lines(result.fields, job.max_lines)
                 result.ok = result.fits
                 return result
@@ -367,7 +372,7 @@ class Renderer:
                                         "missing: install it (see `insertgen doctor`)"))
                 continue
             result.problems.append(("render.weasyprint", "warning", f"WeasyPrint: {message}"))
-        result.overflow, result.fields = fit or measure_fit(document)
+        _measured_into(result, fit or measure_fit(document))
         result.too_many_lines = _too_many_lines(result.fields, job.max_lines)
         if job.expected_pages and result.pages != job.expected_pages:
             result.problems.append((
@@ -407,11 +412,29 @@ def _release_memory() -> None:
 MM_PER_PX = 25.4 / 96
 
 
-def measure_fit(document) -> tuple[list[tuple[str, float]], list[FieldFit]]:
+@dataclasses.dataclass
+class Measured:
+    """What :func:`measure_fit` reads off a laid-out document."""
+
+    #: Sides whose content runs past their bottom edge, with the overflow in mm.
+    overflow: list[tuple[str, float]]
+    fields: list[FieldFit]
+    #: ``(width of the box it sits in, lines)`` of every ``data-balance`` element.
+    balanced: list[tuple[float, int]]
+    #: The width of the box each field sits in, by field.
+    columns: dict[str, float]
+
+
+def _measured_into(result: RenderResult, measured: Measured) -> None:
+    result.overflow, result.fields = measured.overflow, measured.fields
+    result.balanced, result.columns = measured.balanced, measured.columns
+
+
+def measure_fit(document) -> Measured:
     """Sides (``data-fit`` boxes) whose content runs past their bottom edge, with the overflow
     in millimetres, and every text field (``data-field`` boxes) with its height and lines."""
     overflow: dict[tuple[int, str], float] = {}
-    fields: list[FieldFit] = []
+    measured = Measured([], [], [], {})
     for number, page in enumerate(document.pages):
         for box in _descendants(page._page_box):
             element = getattr(box, "element", None)
@@ -424,8 +447,9 @@ def measure_fit(document) -> tuple[list[tuple[str, float]], list[FieldFit]]:
             if bottom - limit > 0.5:  # half a CSS pixel: rounding, not overflow
                 key = (number, name)
                 overflow[key] = max(overflow.get(key, 0.0), (bottom - limit) * MM_PER_PX)
-            fields += _fields(box, name)
-    return [(name, mm) for (_, name), mm in overflow.items()], fields
+            _fields(box, name, measured)
+    measured.overflow = [(name, mm) for (_, name), mm in overflow.items()]
+    return measured
 
 
 def _placed(document, base_dir: str):
@@ -462,19 +486,33 @@ def _placed(document, base_dir: str):
     return smallest, tuple(images), tuple(pictures)
 
 
-def _fields(side, name: str) -> list[FieldFit]:
-    out = []
+def _fields(side, name: str, measured: Measured) -> None:
+    """The fields on ``side`` (and the balanced elements and columns) into ``measured``."""
     seen: set[int] = set()
-    for box in _descendants(side):  # outer boxes first: one measure per element
+    for box, parent in _with_parents(side):  # outer boxes first: one measure per element
         element = getattr(box, "element", None)
-        if element is None or id(element) in seen or not element.get("data-field") \
-                or isinstance(box, LineBox) or not hasattr(box, "children"):
+        if element is None or id(element) in seen or isinstance(box, LineBox) \
+                or not hasattr(box, "children"):
+            continue
+        field = element.get("data-field")
+        balance = element.get("data-balance") is not None
+        if not field and not balance:
             continue
         seen.add(id(element))
         lines = sum(1 for child in _descendants(box) if isinstance(child, LineBox))
-        out.append(FieldFit(element.get("data-field"), element.get("data-locale", ""), name,
-                            round(box.border_height() * MM_PER_PX, 2), lines))
-    return out
+        column = float(parent.width) if parent is not None else float(box.margin_width())
+        if balance:
+            measured.balanced.append((column, lines))
+        if field:
+            measured.fields.append(FieldFit(field, element.get("data-locale", ""), name,
+                                            round(box.border_height() * MM_PER_PX, 2), lines))
+            measured.columns.setdefault(field, column)
+
+
+def _with_parents(box, parent=None):
+    yield box, parent
+    for child in getattr(box, "children", ()):
+        yield from _with_parents(child, box)
 
 
 def _descendants(box):

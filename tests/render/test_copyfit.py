@@ -12,11 +12,14 @@ from generator.catalog.layouts import Layout
 from generator.paths import BUILTIN_LAYOUTS
 from generator.render.fit import (
     BALANCE_WIDTHS,
+    BalanceStats,
+    balance_decision,
     balance_probes,
     balanced,
     balanced_widths,
     copyfit_bounds,
     copyfit_css,
+    measuring_document,
     render_fitted,
 )
 from generator.render.html import fit_box_attributes
@@ -190,3 +193,66 @@ def test_balance_probes_and_widths():
               for w in BALANCE_WIDTHS]
     assert balanced_widths(fields) == {0: 64}
     assert balanced(html, {0: 64}) == html.replace(">Hallo", ' style="max-width: 64%">Hallo')
+
+
+def test_the_copies_are_measured_in_a_small_document():
+    html = ('<html lang="de"><head><title>t</title></head><body class="b"><div class="safe" '
+            'data-fit="front"><header><img src="x.png"><br/>Marke</header><div class="col">'
+            '<h1 data-balance data-field="card.headline" data-locale="de">Hallo Welt</h1>'
+            '<p data-field="card.message">Text</p></div></div><p>back</p></body></html>')
+    small = measuring_document(html)
+    copies = balance_probes(html)[len('<html lang="de"><head><title>t</title></head><body '
+                                      'class="b"><div class="safe" data-fit="front"><header><img '
+                                      'src="x.png"><br/>Marke</header><div class="col"><h1 '
+                                      'data-balance data-field="card.headline" data-locale="de">'
+                                      'Hallo Welt</h1>'):].split("<p ")[0]
+    assert small == ('<html lang="de"><head><title>t</title></head><body class="b">'
+                     '<div class="safe" data-fit="front" data-insertgen-column>'
+                     '<div class="col" data-insertgen-column>' + copies + '</div></div>'
+                     '</body></html>')
+    assert copies.count("<h1 ") == len(BALANCE_WIDTHS) and "data-balance" not in copies
+    # A stylesheet in the body reaches past what the small document keeps: not measured apart.
+    assert measuring_document(html.replace("<p>back", "<style>h1 { color: red }</style><p>")) is None
+    assert measuring_document("<h1 data-balance>Hallo</h1>") is None
+    assert measuring_document(html.replace("data-balance", "")) is None
+
+
+ROW_CSS = HEADLINE_CSS + ".row { display: flex } .mark { flex: none; width: 22mm } .col { flex: 1 }"
+
+
+def row_job(text: str) -> RenderJob:
+    """A headline beside a mark in a flex row: its column is as wide as the mark leaves it,
+    which the small document (its row laid out as a block, without the mark) cannot know."""
+    html = ('<html lang="de"><body><div class="safe" data-fit="front"><div class="row">'
+            '<div class="mark">M</div><div class="col">'
+            f'<h1 data-balance data-field="card.headline" data-locale="de">{text}</h1>'
+            '</div></div></div></body></html>')
+    return dataclasses.replace(job(""), html=html, css=ROW_CSS)
+
+
+def in_document_widths(renderer, balancing: RenderJob) -> dict[int, int]:
+    """The widths the copies measure inside the document itself."""
+    return balanced_widths(renderer.render(dataclasses.replace(
+        balancing, html=balance_probes(balancing.html), write=False)).fields)
+
+
+def test_a_column_the_small_document_cannot_know_is_measured_in_the_document(renderer):
+    balancing = row_job("Danke, dass Sie den Wasserkocher gewählt haben!")
+    before = BalanceStats.fallbacks
+    result = render_fitted(renderer, balancing)
+    assert BalanceStats.fallbacks == before + 1
+    widths = in_document_widths(renderer, balancing)
+    assert widths != balance_decision(renderer, balancing).widths
+    expected = renderer.render(dataclasses.replace(balancing, html=balanced(balancing.html, widths)))
+    assert result.pdf == expected.pdf
+
+
+def test_a_decision_is_measured_once_per_worker_and_gives_the_same_file(renderer):
+    balancing = headline_job("Vielen Dank, dass Sie sich für den Breeze entschieden haben!")
+    first = render_fitted(renderer, balancing)
+    reused, measured = BalanceStats.reused, BalanceStats.measured
+    again = render_fitted(renderer, balancing)
+    assert (BalanceStats.reused, BalanceStats.measured) == (reused + 1, measured)
+    assert again.pdf == first.pdf
+    widths = in_document_widths(renderer, balancing)
+    assert widths and balance_decision(renderer, balancing).widths == widths
