@@ -191,6 +191,13 @@ def normalize(text: str) -> tuple[str, list[int] | None]:
             chars = [c for i, c in enumerate(chars) if i not in doubled]
             offsets = [o for i, o in enumerate(offsets) if i not in doubled]
     joined = "".join(chars)
+    if "\u0649\u0644" in joined:
+        # Text read back from a PDF gives the lam-alef-maksura ligature in the wrong order
+        # ("إىل" for "إلى"); an alef maksura only ever ends a word, so the pair is swapped back.
+        for i in range(len(chars) - 1):
+            if chars[i] == "\u0649" and chars[i + 1] == "\u0644" and i > 0 and chars[i - 1].isalpha():
+                chars[i], chars[i + 1] = chars[i + 1], chars[i]
+        joined = "".join(chars)
     if not text.isascii() and _MIXED_SCRIPT.search(joined):
         _unconfuse(chars)
         joined = "".join(chars)

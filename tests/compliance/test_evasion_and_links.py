@@ -46,6 +46,8 @@ def test_spellings_around_the_word_list_are_removed(text, lang):
     ("Yıldız tornavida ile sıkın.", "tr"),
     ("ハンド・ブレンダーのカバーを外してください。", "ja"),
     ("Ein 10 µF Kondensator, 4,7 kΩ.", "de"),
+    # An app's star scale as read back from a PDF: "إلى" comes out as "إىل".
+    ("يعرض التطبيق تقييماً النتظام الطحن من نجمة إىل خمس نجوم.", "ar"),
 ])
 def test_ordinary_text_survives_normalisation(text, lang):
     assert scan_text(text, lang).removals == []
