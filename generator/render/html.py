@@ -32,7 +32,7 @@ from generator.i18n.wording import babel_locale
 from generator.paths import BUILTIN_LAYOUTS
 from generator.render.fonts import css_family, document_family
 from generator.render.qr import qr_svg
-from generator.render.typeset import LRI, PDI, keep_together, keep_url, typeset
+from generator.render.typeset import LRI, PDI, keep_together, keep_url, name_runs, typeset
 
 FIXED_DATE = datetime(2024, 1, 1, tzinfo=UTC)
 
@@ -268,7 +268,8 @@ def build_context(catalog: LoadedCatalog, loaded: LoadedProduct, layout: Resolve
     identifiers = product.identifiers
     keep = [product.sku, product.model, *(getattr(identifiers, name, None) or ""
                                           for name in ("gtin", "asin", "mpn")),
-            *{s.phone.display for s in sections if s.phone}, phone.display if phone else ""]
+            *{s.phone.display for s in sections if s.phone}, phone.display if phone else "",
+            *product_names(loaded)]
     return {
         "brand": brand,
         "logo": brand.logo,
@@ -297,6 +298,14 @@ def build_context(catalog: LoadedCatalog, loaded: LoadedProduct, layout: Resolve
         "gettext": gettext,
         "ngettext": ngettext,
     }
+
+
+def product_names(loaded: LoadedProduct) -> list[str]:
+    """The product's own name (``Pulse Air``): the runs of its name that its translators keep
+    as they are, which no line may split (``Pulse / Air``) while they fit a line's share."""
+    others = [unit.text for file in loaded.translations.values()
+              if (unit := file.units.get("name")) is not None and unit.text]
+    return name_runs(loaded.product.name, others)
 
 
 def build_date() -> str:

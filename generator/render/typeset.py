@@ -12,13 +12,24 @@ and ``dir`` attributes):
   identifiers, the printed phone number) and a clock time with its day-half marker (``6:00 م``,
   ``6:00 p.m.``, ``오후 6:00``) never break inside; the whole token moves to the next
   line;
+- **the product's own name** (the words of its name its translators keep, ``Pulse Air``) is a
+  kept token too while it is short (``NAME_MAX``), see ``name_runs``;
 - **Korean** breaks at spaces only (CSS ``word-break: keep-all``); **Japanese and Chinese**
   break between phrases (BudouX), never inside one; the kinsoku rules of ``line-break: strict``
   (no small kana, prolonged sound mark or closing punctuation at the start of a line) are
   Pango's own and apply at the phrase boundaries;
-- **headlines** (``h1``-``h4``, ``.headline``, ``.cta-title``) and lines of opening hours
-  (``.hours``) never end with a single word:
-  the last two words (in Japanese and Chinese the last two phrases) are bound together.
+- **running text** (inside ``data-text="running"``, a manual's body): Japanese and Chinese
+  are set solid, breaking between any two characters our kinsoku table allows, so that a
+  justified column of a whole number of ems ends flush; every paragraph keeps its last two
+  words (or last three characters) together; ``data-text="labels"`` inside goes back to
+  phrases;
+- **full-width punctuation**: of two adjacent marks (``。（``, ``）」``) one is set at half its
+  width (OpenType ``halt``), as JIS X 4051 spaces them;
+- **headlines** (``h1``-``h4``, ``.headline``, ``.cta-title``, ``.qr-label``) and lines of
+  opening hours (``.hours``) never end with a single word:
+  the last two words (in Japanese and Chinese the last two phrases) are bound together;
+- **run-in lists** (``data-list``: ``Phone · Telefon · Téléphone``) break only after a
+  separator, never inside a short item, and keep their last two short items together.
 
 WeasyPrint 70 supports none of ``unicode-bidi``, ``word-break: keep-all``, ``line-break:
 strict`` or ``text-wrap: balance``. So the line breaking is done with WORD JOINER (no break
@@ -56,7 +67,18 @@ _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "me
 _SKIP = {"head", "title", "style", "script", "svg", "math", "template", "textarea", "pre"}
 _HEADLINE_TAGS = {"h1", "h2", "h3", "h4"}
 #: ... and lines of opening hours, whose time-zone name would otherwise leave "Time)" alone.
-_HEADLINE_CLASSES = {"headline", "cta-title", "hours"}
+_HEADLINE_CLASSES = {"headline", "cta-title", "hours", "qr-label"}
+#: ``data-text`` values: ``running`` marks running text (a manual's paragraphs and steps):
+#: Japanese and Chinese in it are set solid (a line may end between any two characters the
+#: kinsoku rules allow, so the lines of a justified column end flush) and no paragraph ends
+#: with a lone word; ``labels`` goes back to short texts broken between phrases (lists of
+#: parts, table cells; headings always are).
+_SETTINGS = {"running", "labels"}
+#: Elements whose running text ends a paragraph: its last line never holds one word alone,
+#: nor one or two Japanese or Chinese characters (``い。``).
+_PARAGRAPH_TAGS = {"p", "li", "dd", "td", "th", "figcaption", "blockquote"}
+#: ... it keeps at least this many characters (its closing punctuation not counted).
+SOLID_TAIL = 3
 
 _TOKEN = re.compile(r"<!--.*?-->|<![^>]*>|<(/?)([A-Za-z][\w:-]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>"
                     r"|[^<]+|<", re.S)
@@ -83,6 +105,13 @@ class _Context:
     #: Inside a headline; ``opens``: this element is the headline.
     headline: bool
     opens: bool = False
+    #: Running text (``data-text``): Japanese and Chinese set solid, not between phrases.
+    solid: bool = False
+    #: Inside a run-in list (``data-list``); ``opens_list``: this element is the list.
+    in_list: bool = False
+    opens_list: bool = False
+    #: A paragraph of running text, whose last word (or characters) stay with the one before.
+    tail: bool = False
 
 
 @dataclass
@@ -91,6 +120,11 @@ class _TextNode:
     lang: str
     dir: str
     bind_last: bool = False
+    solid: bool = False
+    #: A text of a run-in list: an item (kept whole) or a separator (``bind_next``: to the
+    #: last item too).
+    in_list: bool = False
+    bind_next: bool = False
 
 
 def typeset(document: str, keep: Iterable[str] = ()) -> str:
@@ -101,6 +135,7 @@ def typeset(document: str, keep: Iterable[str] = ()) -> str:
     out: list[str | _TextNode] = []
     stack = [_Context("#root", "", "ltr", False, False)]
     opened: list[int] = []  # output index where each open headline starts
+    lists: list[int] = []  # ... and each open run-in list
     for match in _TOKEN.finditer(document):
         token = match.group(0)
         closing, tag = match.group(1), (match.group(2) or "").lower()
@@ -109,15 +144,18 @@ def typeset(document: str, keep: Iterable[str] = ()) -> str:
             if token.startswith("<") or top.skip:
                 out.append(token)
             else:
-                out.append(_TextNode(token, top.lang, top.dir))
+                out.append(_TextNode(token, top.lang, top.dir, solid=top.solid and not top.headline,
+                                     in_list=top.in_list))
             continue
         out.append(token)
         if closing:
             if any(c.tag == tag for c in stack[1:]):  # elements left open close with it
                 while True:
                     context = stack.pop()
-                    if context.opens:
+                    if context.opens or context.tail:
                         _bind_last_words(out[opened.pop():])
+                    if context.opens_list:
+                        _bind_last_items(out[lists.pop():])
                     if context.tag == tag:
                         break
             continue
@@ -129,12 +167,21 @@ def typeset(document: str, keep: Iterable[str] = ()) -> str:
         classes = set(values.get("class", "").split())
         headline = (tag in _HEADLINE_TAGS or bool(classes & _HEADLINE_CLASSES)) and not top.headline
         direction = values.get("dir", "").lower()
+        setting = values.get("data-text", "").lower()
+        run_in = _LIST_ATTRIBUTE.search(attrs) is not None
         context = _Context(tag, values.get("lang") or top.lang,
                            direction if direction in ("ltr", "rtl") else top.dir,
-                           top.skip or tag in _SKIP, headline or top.headline, headline)
+                           top.skip or tag in _SKIP, headline or top.headline, headline,
+                           setting == "running" if setting in _SETTINGS else top.solid,
+                           top.in_list or run_in, run_in and not top.in_list)
+        if context.solid and not context.headline and tag in _PARAGRAPH_TAGS and not any(
+                c.tail for c in stack):
+            context.tail = True
         stack.append(context)
-        if headline:
+        if headline or context.tail:
             opened.append(len(out))
+        if context.opens_list:
+            lists.append(len(out))
     return "".join(item if isinstance(item, str) else _set_text(item, keep_pattern)
                    for item in out)
 
@@ -148,13 +195,22 @@ def _bind_last_words(items: list) -> None:
 
 def _set_text(node: _TextNode, keep_pattern: re.Pattern | None) -> str:
     text = html.unescape(node.raw)
+    if node.in_list:
+        text = set_list_text(text, node.bind_next)
     if node.bind_last:
-        text = bind_last_words(text, node.lang)
+        # A Japanese or Chinese paragraph ending in Latin words ("10969 Berlin, Germany") keeps
+        # its last two words, as a Latin one does.
+        last = next((c for c in reversed(text) if c.isalnum()), "")
+        if node.solid and _phrase_language(node.lang):
+            text = bind_tail(text) if _wide(last) else bind_last_words(text, "und")
+        else:
+            text = bind_last_words(text, node.lang)
     text = keep_tokens(text, keep_pattern)
     text = bind_short_spaces(text)
-    text = break_words(text, node.lang)
+    text = break_words(text, node.lang, solid=node.solid)
     if node.dir != "rtl":
-        return str(escape(text))
+        escaped = str(escape(text))
+        return compress_punctuation(escaped) if _phrase_language(node.lang) else escaped
     # WeasyPrint lays out each line of a paragraph on its own, so an isolate opened on one line
     # is lost on the next; an inline element keeps its direction on every line it spans.
     return _ISOLATED.sub(r'<span dir="ltr">\1</span>', str(escape(isolate_ltr_runs(text))))
@@ -168,7 +224,7 @@ def bind_last_words(text: str, lang: str) -> str:
     them), so a headline never
     ends on a line with one word; for Japanese and Chinese, the last two phrases."""
     if _phrase_language(lang):
-        parts = phrases(text, lang)
+        parts = _with_marks(phrases(text, lang))
         if len(parts) < 2:
             return text
         last_two = parts[-2] + parts[-1]
@@ -185,7 +241,81 @@ def bind_last_words(text: str, lang: str) -> str:
     return " ".join(words[:-2]) + " " + words[-2] + " " + WJ + words[-1] + text[len(stripped):]
 
 
+def _with_marks(parts: list[str]) -> list[str]:
+    """Phrases with a phrase of punctuation only (``)``, ``。``) joined to the one before, so
+    that the last two phrases are words (``日本时间)``, not ``时间`` and ``)``)."""
+    out: list[str] = []
+    for part in parts:
+        if out and part.strip() and all(unicodedata.category(c)[0] in "PZ" for c in part):
+            out[-1] += part
+        else:
+            out.append(part)
+    return out
+
+
+# --- run-in lists --------------------------------------------------------------------------
+
+#: A run-in list (``data-list``: ``Phone · Telefon · Téléphone``, ``English · Deutsch ·
+#: español``) keeps each item of at most this many characters on one line ...
+LIST_ITEM_MAX = 32
+_SEPARATOR = re.compile(r"^\s*[·•|/]\s*$")
+_LIST_ATTRIBUTE = re.compile(r"(?:^|\s)data-list(?=[\s=/]|$)")
+
+
+def _bind_last_items(items: list) -> None:
+    """... and its last two items together when they are short, so that no line holds one
+    item alone at the end (``español``)."""
+    texts = [item for item in items if isinstance(item, _TextNode) and item.raw.strip()]
+    for index in range(len(texts) - 2, 0, -1):
+        if _SEPARATOR.match(html.unescape(texts[index].raw)):
+            before, after = html.unescape(texts[index - 1].raw), html.unescape(texts[index + 1].raw)
+            if len(before.strip()) + len(after.strip()) + 3 <= HEADLINE_PAIR_MAX:
+                texts[index].bind_next = True
+            return
+
+
+def set_list_text(text: str, bind_next: bool = False) -> str:
+    """A text of a run-in list: a separator never starts a line (a word joiner after the space
+    before it; after the one behind it too with ``bind_next``); an item up to
+    ``LIST_ITEM_MAX`` characters does not break inside (a line breaks only at separators)."""
+    if _SEPARATOR.match(text):
+        mark = text.strip()
+        return " " + WJ + mark + " " + (WJ if bind_next else "")
+    core = text.strip()
+    if not core or len(core) > LIST_ITEM_MAX:
+        return text
+    start = text.index(core[0])
+    return text[:start] + core.replace(" ", " " + WJ) + text[start + len(core):]
+
+
 # --- kept together ------------------------------------------------------------------------
+
+#: A product's own name (its brand or product line, ``Pulse Air``) is kept on one line when it
+#: is at most this long, about a third of a card's headline measure; a longer one may still
+#: break, as a narrow column could not hold it whole.
+NAME_MAX = 20
+_LETTER = r"A-Za-z0-9\u00c0-\u024f"
+
+
+def name_runs(name: str, other_names: Iterable[str], limit: int = NAME_MAX) -> list[str]:
+    """The product's own name inside ``name`` (the source-language product name): for each of
+    ``other_names`` (the name in other languages), the longest run of two or more of
+    ``name``'s words that it keeps as they are, an untranslated brand or product line
+    (``Pulse Air`` of ``Pulse Air Wireless Earbuds`` and ``Écouteurs sans fil Pulse Air``).
+    Runs longer than ``limit`` characters are left out."""
+    words = name.split()
+    found: list[str] = []
+    for other in other_names:
+        for size in range(len(words), 1, -1):
+            runs = (" ".join(words[i:i + size]) for i in range(len(words) - size + 1))
+            hit = next((run for run in runs if re.search(
+                f"(?<![{_LETTER}]){re.escape(run)}(?![{_LETTER}])", other)), None)
+            if hit is not None:
+                if hit not in found and len(hit) <= limit:
+                    found.append(hit)
+                break
+    return found
+
 
 
 @functools.lru_cache(maxsize=64)
@@ -298,15 +428,82 @@ def phrases(text: str, lang: str) -> list[str]:
     return _parser(lang).parse(text) if text.strip() else [text]
 
 
-def break_words(text: str, lang: str) -> str:
+def break_words(text: str, lang: str, solid: bool = False) -> str:
     """``text`` with line breaks only where its language breaks: Korean between words (at
-    spaces), Japanese and Chinese between phrases. Other languages are left to Pango."""
+    spaces), Japanese and Chinese between phrases, or with ``solid`` between any two characters
+    that kinsoku allows (running text of a justified column). Other languages are left to
+    Pango."""
     language = lang.split("-")[0].lower()
     if language == "ko":
         return re.sub(r"\S+", lambda m: _join_unless_long(m.group(0)), text)
     if language in ("ja", "zh"):
+        if solid:
+            return kinsoku(text)
         return "".join(_join_unless_long(phrase) for phrase in phrases(text, lang))
     return text
+
+
+#: Kinsoku shori (JIS X 4051): characters that never start a line (closing brackets and
+#: punctuation, small kana, the prolonged sound and iteration marks) ...
+NO_LINE_START = ("、。，．,.・：；？！‼⁇⁈⁉)）]］}｝〕〉》」』】〙〗〟’”｠»"
+                 "ーぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶㇰㇱㇲㇳㇴㇵㇶㇷㇸㇹㇺㇻㇼㇽㇾㇿ"
+                 "ゝゞヽヾ々〻‐゠–〜～")
+#: ... and characters that never end one (opening brackets and quotes).
+NO_LINE_END = "(（[［{｛〔〈《「『【〘〖〝‘“｟«"
+_KINSOKU = re.compile(f"(?<=[{re.escape(NO_LINE_END)}])(?!{WJ})"
+                      rf"|(?<=[^\s{WJ}])(?=[{re.escape(NO_LINE_START)}])"
+                      # a number keeps the counter after it (2年, 10分)
+                      r"|(?<=\d)(?=[\u3000-\u9fff\uf900-\ufaff\uff00-\uffef])")
+
+
+def bind_tail(text: str, size: int = SOLID_TAIL) -> str:
+    """``text`` (the end of a solid Japanese or Chinese paragraph) with its last ``size``
+    characters and the punctuation after them joined, so its last line is never one or two
+    characters long."""
+    stripped = text.rstrip()
+    end = len(stripped)
+    start, count = end, 0
+    while start > 0 and count < size:
+        start -= 1
+        char = stripped[start]
+        if char.isspace():
+            break
+        if char != WJ and char not in NO_LINE_START:
+            count += 1
+    if count < size:
+        return text
+    return text[:start] + join_characters(stripped[start:end]) + text[end:]
+
+
+def kinsoku(text: str) -> str:
+    """``text`` (Japanese or Chinese) with a word joiner wherever a line may not break: before a
+    character that may not start a line, after one that may not end it, between a number and
+    the counter after it. Between all other characters Pango may break, so a line of a
+    justified column ends where the column does."""
+    return _KINSOKU.sub(WJ, text)
+
+
+#: Full-width punctuation whose glyph sits in one half of its em: a closing mark or a
+#: comma/full stop (glyph on the start side) ...
+_CLOSING_MARKS = "、。，．)）]］}｝〕〉》」』】〙〗"
+#: ... and an opening bracket (glyph on the end side).
+_OPENING_MARKS = "（［｛〔〈《「『【〘〖"
+_PUNCTUATION_PAIR = re.compile(
+    "([{0}])({1}?)(?=[{0}{2}])|(?<=[{2}])({1}?)([{2}])".format(
+        re.escape(_CLOSING_MARKS), WJ, re.escape(_OPENING_MARKS)))
+#: A full-width mark set in half its width (OpenType ``halt``, which Noto Sans CJK has).
+HALF = '<span style="font-feature-settings: \'halt\'">{}</span>'
+
+
+def compress_punctuation(escaped: str) -> str:
+    """``escaped`` (HTML text of Japanese or Chinese) with the blank half of the first of two
+    adjacent full-width marks taken out (``。（``, ``）」``, ``「（``: half an em between
+    them, not a whole one, as JIS X 4051 sets them); the text itself does not change."""
+    def half(match: re.Match) -> str:
+        if match.group(1):
+            return HALF.format(match.group(1)) + match.group(2)
+        return match.group(3) + HALF.format(match.group(4))
+    return _PUNCTUATION_PAIR.sub(half, escaped)
 
 
 def _join_unless_long(word: str) -> str:
