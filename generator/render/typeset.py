@@ -393,14 +393,20 @@ def _attaches(char: str) -> bool:
     return unicodedata.category(char) in ("Mn", "Mc", "Me", "Cf")
 
 
+#: Legal forms that stay with the word before them (``Appliances GmbH``, not ``GmbH,`` at
+#: the start of a line).
+LEGAL_FORMS = ("GmbH", "AG", "KG", "SE", "Ltd.", "Ltd", "Inc.", "Inc", "LLC", "plc", "S.A.",
+               "SAS", "SARL", "S.r.l.", "S.p.A.", "B.V.", "N.V.", "K.K.", "Co., Ltd.")
 #: A space that a line may not break at: after a number followed by a word (``10 cm``,
-#: ``2 Jahre``, ``10969 Berlin``), and before a spaced dash (a line never starts with one).
-_SHORT_SPACE = re.compile(r"(?<=\d) (?=[^\W\d_])| (?=[–—](?: |$))")
+#: ``2 Jahre``, ``10969 Berlin``), before a spaced dash (a line never starts with one) and
+#: before a company's legal form.
+_SHORT_SPACE = re.compile(r"(?<=\d) (?=[^\W\d_])| (?=[–—](?: |$))| (?=(?:{})(?![\w.]))".format(
+    "|".join(re.escape(form) for form in sorted(LEGAL_FORMS, key=len, reverse=True))))
 
 
 def bind_short_spaces(text: str) -> str:
-    """``text`` with a word joiner after each space that holds a number to its word or a dash
-    to the word before it."""
+    """``text`` with a word joiner after each space that holds a number to its word, or a dash
+    or a legal form to the word before it."""
     return _SHORT_SPACE.sub(" " + WJ, text)
 
 

@@ -53,6 +53,15 @@ def test_the_name_is_the_run_the_translators_keep():
     assert name_runs("Air Pro", ["Airy Pro"]) == []
 
 
+def test_a_legal_form_stays_with_the_company_name():
+    from generator.render.typeset import bind_short_spaces
+
+    assert visible(bind_short_spaces("Lumora Home Appliances GmbH, Lindenstraße 12")) == (
+        "Lumora Home Appliances ·GmbH, Lindenstraße 12")
+    assert visible(bind_short_spaces("Acme Co., Ltd. and Big AGreement")) == (
+        "Acme ·Co., ·Ltd. and Big AGreement")
+
+
 def test_kinsoku_and_numbers_with_their_counters():
     assert visible(kinsoku("保証は2年間です（約2時間）。「注意」ください")) == (
         "保証は2·年間です（·約2·時間·）·。「·注意·」ください")
