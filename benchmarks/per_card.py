@@ -11,6 +11,9 @@ The example catalog's cards of one layout (A6: two products, six locales each), 
    (``HTML(string=...).write_pdf(stylesheets=[CSS(string=...)])``, its default font
    configuration per call, file written). Card by card, interleaved (the side that goes first
    alternates), so slow spells of this shared machine fall on both; medians and totals.
+   A third side is insertgen with its balance decisions forgotten before each card: the
+   repeated cards here would find every headline decided, a build of distinct documents
+   does not (:func:`generator.render.fit.balance_decision`).
 2. Split. The same worker function again with a timer around each stage (exclusive time: a
    stage's own share, nested stages subtracted): Jinja (in the build process, before a card
    reaches a worker), HTML parsing, CSS cascade, the box tree, layout (text shaping apart),

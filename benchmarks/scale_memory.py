@@ -14,8 +14,8 @@ figure (target within +-10 %), and its peak (target at most 150 MB). ``--recycle
 replaces each worker after N documents (``maxtasksperchild``), as a build would if the growth
 were WeasyPrint's; ``--freeze`` moves the parent's objects out of the collector's reach
 before forking (``gc.freeze``), so collections in a worker do not copy the parent's pages
-into it. ``--tsv`` writes every sample (pid, documents, rss, pss, uss in MB), ``--progress`` prints
-each as it comes (for long runs in the background).
+into it. ``--tsv`` writes every sample (pid, documents, rss, pss, uss, private dirty in MB),
+``--progress`` prints each as it comes (for long runs in the background).
 
 Sampling costs a read of one small file: it does not change the figures it measures.
 """
@@ -48,10 +48,14 @@ class Sample:
     rss: float
     pss: float
     uss: float
+    #: Private_Dirty: the worker's own written pages (heap), without the file pages only it
+    #: maps (a CJK font read by one worker counts as private clean memory).
+    dirty: float
 
 
-def memory_mb() -> tuple[float, float, float]:
-    """Resident, proportional and private (unique) memory of this process, in MB."""
+def memory_mb() -> tuple[float, float, float, float]:
+    """Resident, proportional, private (unique) and private dirty memory of this process,
+    in MB."""
     values = dict.fromkeys(("Rss", "Pss", "Private_Clean", "Private_Dirty"), 0)
     with open("/proc/self/smaps_rollup", encoding="ascii") as handle:
         for line in handle:
@@ -59,7 +63,8 @@ def memory_mb() -> tuple[float, float, float]:
             if key in values:
                 values[key] = int(rest.split()[0])
     return (values["Rss"] / 1024, values["Pss"] / 1024,
-            (values["Private_Clean"] + values["Private_Dirty"]) / 1024)
+            (values["Private_Clean"] + values["Private_Dirty"]) / 1024,
+            values["Private_Dirty"] / 1024)
 
 
 def private_mb() -> float:
@@ -111,10 +116,11 @@ def report(samples: list[Sample], warm_up: int) -> None:
     for pid, own in by_worker.items():
         own.sort(key=lambda s: s.done)
         print(f"  worker {pid}: {own[-1].done}+ documents")
-        print("    documents   RSS MB   PSS MB   USS MB")
+        print("    documents   RSS MB   PSS MB   USS MB  dirty MB")
         step = max(1, len(own) // 20)  # at most ~20 rows per worker
         for sample in own[::step] + ([own[-1]] if (len(own) - 1) % step else []):
-            print(f"    {sample.done:9}  {sample.rss:7.1f}  {sample.pss:7.1f}  {sample.uss:7.1f}")
+            print(f"    {sample.done:9}  {sample.rss:7.1f}  {sample.pss:7.1f}  {sample.uss:7.1f}  "
+                  f"{sample.dirty:7.1f}")
         after = [s for s in own if s.done >= warm_up]
         if len(after) < 2:
             continue
@@ -124,6 +130,10 @@ def report(samples: list[Sample], warm_up: int) -> None:
               f"({100 * (low - warm.uss) / warm.uss:+.1f} % / {100 * (high - warm.uss) / warm.uss:+.1f} %), "
               f"last {after[-1].uss:.1f} MB; peak sampled {max(s.uss for s in own):.1f} MB private, "
               f"{max(s.pss for s in own):.1f} MB proportional")
+        low, high = min(s.dirty for s in after), max(s.dirty for s in after)
+        print(f"    private dirty after {warm.done}: {warm.dirty:.1f} MB; afterwards {low:.1f}-{high:.1f} "
+              f"MB ({100 * (low - warm.dirty) / warm.dirty:+.1f} % / "
+              f"{100 * (high - warm.dirty) / warm.dirty:+.1f} %), last {after[-1].dirty:.1f} MB")
 
 
 def main() -> None:
@@ -155,7 +165,7 @@ def main() -> None:
                     samples.append(sample)
                     if args.progress:
                         print(f"  {sample.pid} {sample.done:6} documents: RSS {sample.rss:.1f} "
-                              f"PSS {sample.pss:.1f} USS {sample.uss:.1f} MB "
+                              f"PSS {sample.pss:.1f} USS {sample.uss:.1f} dirty {sample.dirty:.1f} MB "
                               f"({time.perf_counter() - start:.0f} s)", flush=True)
         seconds = time.perf_counter() - start
     print(f"{args.cards} cards, {args.workers} workers"
@@ -164,8 +174,9 @@ def main() -> None:
           f"load average {' '.join(f'{v:.1f}' for v in os.getloadavg())}")
     report(samples, args.warm_up)
     if args.tsv:
-        args.tsv.write_text("pid\tdocuments\trss_mb\tpss_mb\tuss_mb\n" + "".join(
-            f"{s.pid}\t{s.done}\t{s.rss:.1f}\t{s.pss:.1f}\t{s.uss:.1f}\n" for s in samples))
+        args.tsv.write_text("pid\tdocuments\trss_mb\tpss_mb\tuss_mb\tdirty_mb\n" + "".join(
+            f"{s.pid}\t{s.done}\t{s.rss:.1f}\t{s.pss:.1f}\t{s.uss:.1f}\t{s.dirty:.1f}\n"
+            for s in samples))
 
 
 if __name__ == "__main__":
