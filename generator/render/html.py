@@ -262,6 +262,7 @@ def build_context(catalog: LoadedCatalog, loaded: LoadedProduct, layout: Resolve
     for section in sections:
         section.gettext, section.ngettext = gettext_functions(section.translations)
         section.font_family = css_family(section.locale)
+        section.colon = label_colon(section.locale)
     gettext, ngettext = primary.gettext, primary.ngettext
     spec = layout.spec
     phone = support_phone(marketplace, [s.locale for s in sections])
@@ -298,6 +299,18 @@ def build_context(catalog: LoadedCatalog, loaded: LoadedProduct, layout: Resolve
         "gettext": gettext,
         "ngettext": ngettext,
     }
+
+
+def label_colon(locale: str) -> str:
+    """The colon after a label (``Model: EB-20``) as the language sets it, with the space after
+    it: French puts a no-break space before it, Japanese and Chinese use the full-width
+    colon, whose blank half is the space."""
+    language = locale.split("-")[0].lower()
+    if language == "fr":
+        return "\u00a0: "
+    if language in ("ja", "zh"):
+        return "："
+    return ": "
 
 
 def product_names(loaded: LoadedProduct) -> list[str]:

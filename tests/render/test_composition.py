@@ -261,6 +261,16 @@ def test_the_french_kettle_card_still_fits(example):
         "allows down to 90%)")]
     text = " ".join(page_lines(out / "LH-KT17/LH-KT17_card-a6_fr.pdf", 0)).replace("\xa0", " ")
     assert "Merci d’avoir choisi la bouilloire Aurora !" in text
+    # A label's colon as French sets it, after a no-break space.
+    back = page_lines(out / "LH-KT17/LH-KT17_card-a6_fr.pdf", 1)
+    assert "Modèle\xa0: AK-1700 · Réf.\xa0: LH-KT17 · Garantie\xa0: 2 ans" in back, back
+
+
+def test_a_label_colon_per_language():
+    from generator.render.html import label_colon
+
+    assert [label_colon(loc) for loc in ("en", "de", "fr", "ja", "zh-Hans", "ar")] == [
+        ": ", ": ", "\xa0: ", "：", "：", ": "]
 
 
 def test_the_us_manual_flows_from_its_language_index_and_heads_each_page(example):
