@@ -553,6 +553,8 @@ def sentences(text: str) -> list[tuple[int, int]]:
         if begin == end:
             continue
         joined = out and "\n" not in text[out[-1][1]:begin]
+        # Judged before any emoji is moved onto it: "Soddisfatto? 👉 Lascia …" is a question.
+        question = joined and _QUESTION.search(text[out[-1][0]:out[-1][1]])
         if joined:
             # Emoji at the start belong to the sentence before ("… pra gente! 😍 Lave …").
             lead = begin
@@ -565,8 +567,7 @@ def sentences(text: str) -> list[tuple[int, int]]:
                     begin += 1
                 if begin == end:
                     continue
-        if joined and (_QUESTION.search(text[out[-1][0]:out[-1][1]])
-                       or not any(c.isalnum() for c in text[begin:end])):
+        if joined and (question or not any(c.isalnum() for c in text[begin:end])):
             # A question goes with its answer; emoji or symbols after a sentence ("… for us! 😍")
             # belong to it, and go with it when it is removed.
             out[-1] = (out[-1][0], end)

@@ -203,6 +203,9 @@ def normalize(text: str) -> tuple[str, list[int] | None]:
         joined = "".join(chars)
     if _unleet_words(chars, joined):
         joined = "".join(chars)
+    if "#" in joined and _HASHTAG.search(joined):
+        chars, offsets = _hashtag_words(chars, offsets, joined)
+        joined = "".join(chars)
     if _SPELLED.search(joined) or _SPELLED_CJK.search(joined):
         drop = {i for start, end in _spelled_runs(joined) for i in range(start, end)
                 if not joined[i].isalpha()}
@@ -216,6 +219,32 @@ def normalize(text: str) -> tuple[str, list[int] | None]:
         return joined, None
     offsets.append(len(text))
     return joined, offsets
+
+
+#: A hashtag that runs words together; not a URL's fragment ("…/dp/B0C4?ref=x#customerReviews").
+_HASHTAG = re.compile(r"(?<![\w/?=&.%#-])#\w*(?:_\w|[^\W\d_][A-ZÀ-ÞĀ-ž])\w*")
+
+
+def _hashtag_words(chars: list[str], offsets: list[int] | None, joined: str):
+    """A hashtag read as the words it runs together ("#MinhaOpiniãoConta", "#شاركنا_رأيك"):
+    underscores become spaces and a space goes before each capital that starts a word (after a
+    small letter, or after a capital when a small letter follows). Offsets are made when there
+    were none (a space put in points at the capital)."""
+    inserts: list[int] = []
+    for match in _HASHTAG.finditer(joined):
+        for i in range(match.start() + 1, match.end()):
+            if chars[i] == "_":
+                chars[i] = " "
+            elif chars[i].isupper() and (chars[i - 1].islower() or (
+                    chars[i - 1].isupper() and i + 1 < match.end() and chars[i + 1].islower())):
+                inserts.append(i)  # "…eA" and "…AR|e…": "#LeaveAReview"
+    if inserts:
+        if offsets is None:
+            offsets = list(range(len(chars)))
+        for i in reversed(inserts):
+            chars.insert(i, " ")
+            offsets.insert(i, offsets[i])
+    return chars, offsets
 
 
 def _compose(text: str) -> tuple[list[str], list[int]]:

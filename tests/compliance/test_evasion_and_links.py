@@ -88,6 +88,29 @@ def test_a_qr_code_that_opens_a_review_is_a_review_link_in_every_profile():
     assert scan_text("Skanna QR-koden för att nå vår kundtjänst.", "sv").removals == []
 
 
+def test_a_hashtag_is_read_as_its_words_but_a_link_fragment_is_not():
+    text = "#MinhaOpiniãoConta — deixe a sua lá no produto."
+    norm, offsets = normalize(text)
+    assert norm == "#Minha Opinião Conta — deixe a sua lá no produto."
+    assert scan_text(text, "pt-BR").removals
+    assert normalize("#شاركنا_رأيك على أمازون")[0] == "#شاركنا رأيك على أمازون"
+    assert normalize("#LeaveAReview")[0] == "#Leave A Review"
+    link = "https://www.amazon.co.jp/dp/B0C4KTL170?ref=insert#customerReviews"
+    assert normalize(link)[0] == link
+
+
+def test_arrow_cards_are_gating_in_every_language():
+    for text, lang in (("😊 → Amazon page  |  😞 → hello@brightnest.com", "en"),
+                       ("Elogios → Amazon 👍 Quejas → a nosotros 📩", "es"),
+                       ("Soddisfatto? 👉 Lascia la tua recensione. Qualcosa non va? 👉 Scrivici.",
+                        "it")):
+        scan = scan_text(text, lang, profile="neutral-allowed")
+        assert "gating" in {m.category for r in scan.removals for m in r.matches}, text
+    # One condition, said once, is no pair of branches.
+    assert scan_text("¿No ha quedado satisfecho? Devuélvalo en 30 días desde Amazon.",
+                     "es").removals == []
+
+
 def test_normalised_offsets_point_into_the_original():
     text = "Dear buyer: r.e.v.i.e.w us"
     norm, offsets = normalize(text)
