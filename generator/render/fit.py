@@ -215,14 +215,15 @@ def balance_probes(html: str) -> str | None:
 
 def measuring_document(html: str) -> str | None:
     """A small document that measures the copies of ``html``'s balanced elements as the
-    document itself would: its head and ``<body>`` tag as they are, then for each element
+    document itself would: its head (without its title and meta tags, which name the
+    document and do not change its layout) and ``<body>`` tag, then for each element
     the elements it sits in (their start tags as written, none of their other content) holding
     only its copies. ``None`` when there is nothing to balance, or the body holds stylesheets
     or markup this cannot follow."""
     body = _BODY.search(html)
     if body is None or _BODY_STYLES.search(html, body.end()):
         return None
-    parts = [html[:body.end()]]
+    parts = [_NAMING.sub("", html[:body.end()])]
     count = 0
     for count, match in enumerate(_BALANCED.finditer(html, body.end()), 1):
         opened = _open_elements(html[body.end():match.start()])
@@ -244,6 +245,8 @@ _COLUMN_CSS = f"\n[{_COLUMN}] {{ display: block !important; }}"
 #: Elements with no end tag.
 _VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
 _BODY = re.compile(r"<body\b[^>]*>", re.I)
+#: What names a document without laying anything out: its title and meta tags.
+_NAMING = re.compile(r"<title\b[^>]*>.*?</title>\s*|<meta\b[^>]*>\s*", re.I | re.S)
 #: Style sheets and scripts in the body: they reach past the elements the small document keeps.
 _BODY_STYLES = re.compile(r"<(style|link|script)\b", re.I)
 
