@@ -28,7 +28,12 @@ import click
 from generator.cache import BuildCache, FileHashes, Memo
 from generator.catalog import LoadedCatalog, LoadedProduct, load_catalog
 from generator.catalog.layouts import PROFILES, PrintProfile, ResolvedLayout, template_finding
-from generator.compliance.cleaning import check_unprinted, clean_document, document_gate
+from generator.compliance.cleaning import (
+    check_printed,
+    check_unprinted,
+    clean_document,
+    document_gate,
+)
 from generator.compliance.engine import checker
 from generator.content.localize import Section, localize, support_url
 from generator.files import move_aside, remove_leftovers, write_atomically
@@ -351,18 +356,21 @@ def prepare(catalog: LoadedCatalog, planned: Planned, out: Path) -> Job | None:
     url = support_url(planned.marketplace, marketplace, planned.loaded.product.sku, planned.locales[0])
     # Compliance-cleaned content (the sections are cleaned in place).
     env = _environment(catalog)
-    planned.findings += [
-        dataclasses.replace(f, document=planned.path, marketplace=planned.marketplace)
-        for f in clean_document(catalog, planned.loaded, planned.marketplace, sections, url,
-                                planned.layout, env)]
+    planned.findings += _for_planned(planned, clean_document(
+        catalog, planned.loaded, planned.marketplace, sections, url))
     # Checked: every character has a glyph.
     planned.findings += check_glyphs(catalog, planned.loaded, sections)
     planned.texts = {(t.locale, t.field): t for section in sections for t in section.texts()}
-    if has_errors(planned.findings):
-        return None
-    # HTML.
-    context = build_context(catalog, planned.loaded, planned.layout, planned.profile,
-                            planned.marketplace, sections)
+    # HTML (written for a document that failed a check too: what its layout prints is checked
+    # from it, so every problem is reported at once).
+    failed = has_errors(planned.findings)
+    try:
+        context = build_context(catalog, planned.loaded, planned.layout, planned.profile,
+                                planned.marketplace, sections)
+    except Exception:
+        if failed:  # a document whose texts failed may not make a context: nothing to check
+            return None
+        raise
     try:
         html = render_html(env, planned.layout, context)
         css = render_css(env, planned.layout, context)
@@ -370,8 +378,15 @@ def prepare(catalog: LoadedCatalog, planned: Planned, out: Path) -> Job | None:
         notes = (env.get_template(f"{planned.layout.name}/{spec.notes_template}").render(context)
                  if spec.notes_template and spec.page_multiple > 1 else None)
     except Exception as error:  # noqa: BLE001 - a template error fails this document only
-        planned.findings.append(template_finding(planned.layout, error, root,
-                                                 sku=planned.loaded.product.sku))
+        if not failed:
+            planned.findings.append(template_finding(planned.layout, error, root,
+                                                     sku=planned.loaded.product.sku))
+        return None
+    # Compliance of what the layout printed: its literal text and translated strings.
+    planned.findings += _for_planned(planned, check_printed(
+        catalog, planned.loaded, planned.marketplace, sections, planned.layout, env,
+        html + (notes or "")))
+    if failed or has_errors(planned.findings):
         return None
     intent = output_intent(catalog, planned.profile, planned.marketplace)
     intent_css, intent_file = ((_intent_css(intent, planned.layout.folder.resolve(), root),
@@ -401,6 +416,11 @@ def prepare(catalog: LoadedCatalog, planned: Planned, out: Path) -> Job | None:
     return Job(render, out_path=str((out / planned.path).resolve()), gate=gate,
                preflight=expectations(planned.layout, planned.profile, check_syntax=False),
                failed_path=str((out / failed_copy_path(planned.path)).resolve()))
+
+
+def _for_planned(planned: Planned, findings: list[Finding]) -> list[Finding]:
+    return [dataclasses.replace(f, document=planned.path, marketplace=planned.marketplace)
+            for f in findings]
 
 
 #: Where insertgen's own layouts and data are installed.

@@ -2,7 +2,9 @@
 document prints before it reaches the HTML: product and translator texts, image alt text, the
 layouts' gettext wording and literal template text. The brand file's names, address and URLs
 (the support URL is the QR payload) are checked too: they cannot be cleaned, so a finding there
-is an error. Every removal is a finding with its place.
+is an error. Every removal is a finding with its place. The layout's wording and literal text are
+judged on what a document prints from them, once its HTML is written (:func:`check_printed`), so
+a finding names only the documents that print its text.
 
 The rules and the engine live in :mod:`generator.compliance.engine`; this stage decides what is checked,
 with which profile (the marketplace's, else the brand's) and allow-list.
@@ -10,6 +12,7 @@ with which profile (the marketplace's, else the brand's) and allow-list.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import html
 import re
@@ -49,14 +52,26 @@ def allow_list(catalog: LoadedCatalog) -> tuple[AllowEntry, ...]:
 
 
 def declared_domains(catalog: LoadedCatalog) -> tuple[str, ...]:
-    """The hosts a card may link to: every support URL's, the manufacturer's and responsible
-    persons' websites, and the brand's ``domains:``."""
+    """The hosts a card may link to: those of the support URLs and of the manufacturer's and
+    responsible persons' websites, and the brand's ``domains:``. A URL rejected for what it
+    leads to (a review form, a short link, a promotion code) declares nothing, or its own
+    rejection would let every other link to that host pass; a link shortener is never the
+    brand's, even when ``domains:`` lists it."""
     brand = catalog.brand
     urls = [m.support.url for m in brand.marketplaces.values()]
     urls += [w for w in [brand.manufacturer.website,
                          *(p.website for p in brand.responsible_persons.values())] if w]
-    hosts = {h for h in map(url_host, urls) if h} | set(brand.domains)
-    return tuple(sorted(hosts))
+    return _declared(tuple(urls), tuple(brand.domains))
+
+
+@functools.cache
+def _declared(urls: tuple[str, ...], domains: tuple[str, ...]) -> tuple[str, ...]:
+    hosts = {url_host(url) for url in urls if not url_problems(url)} | set(domains)
+    return tuple(sorted(h for h in hosts if h and not _is_shortener(h)))
+
+
+def _is_shortener(host: str) -> bool:
+    return any(p.rule == "common.short-link" for p in url_problems(f"https://{host}/x"))
 
 
 def link_findings(text: str, domains: tuple[str, ...], *, source, line, column, field, sku,
@@ -83,12 +98,31 @@ def _link_finding(link: str, domains: tuple[str, ...], **place) -> Finding | Non
 
 
 def clean_document(catalog: LoadedCatalog, loaded: LoadedProduct, marketplace: str,
-                   sections: list[Section], url: str, layout: ResolvedLayout,
-                   env: Environment) -> list[Finding]:
-    """The compliance stage for one document: its texts cleaned in place, the brand file's
-    texts and URLs and the layout's literal template text (read through ``env``) checked."""
-    findings = clean_sections(catalog, loaded, marketplace, sections, url)
-    return findings + check_layout_text(env, layout, catalog)
+                   sections: list[Section], url: str) -> list[Finding]:
+    """The compliance stage for one document: its texts cleaned in place (the layout strings
+    through the sections' translations), the brand file's texts and URLs checked. What the
+    layout prints is checked once its HTML is written (:func:`check_printed`)."""
+    return clean_sections(catalog, loaded, marketplace, sections, url)
+
+
+def check_printed(catalog: LoadedCatalog, loaded: LoadedProduct, marketplace: str,
+                  sections: list[Section], layout: ResolvedLayout, env: Environment,
+                  printed: str) -> list[Finding]:
+    """What the layout printed in one document, from its HTML (``printed``, the notes page's
+    too): the translated layout strings it looked up and the literal template text that
+    reached it, checked in every language of the document. A finding names only the documents
+    that print its text: a manual's string is not blamed on a card, nor one language's branch
+    of a template on another's document."""
+    profile, allow = compliance_profile(catalog, marketplace), allow_list(catalog)
+    findings: list[Finding] = []
+    for section in sections:
+        looked_up = getattr(section.translations, "printed", set())
+        found = clean_wording(section.locale, catalog.root, profile, allow)[1]
+        findings += [_for_document(f, loaded.product.sku)
+                     for text, fs in found.items() if text in looked_up for f in fs]
+    locales = [s.locale for s in sections]
+    return _unique(findings + check_layout_text(env, layout, catalog, marketplace, locales,
+                                                printed))
 
 
 def document_gate(catalog: LoadedCatalog, loaded: LoadedProduct, marketplace: str,
@@ -96,7 +130,8 @@ def document_gate(catalog: LoadedCatalog, loaded: LoadedProduct, marketplace: st
     """What the PDF gate checks a cleaned document's rendered text with (only built for a
     document that will be rendered)."""
     return Gate(tuple(s.locale for s in sections), compliance_profile(catalog, marketplace),
-                allow_list(catalog), checked_texts(catalog, loaded, marketplace, sections, url))
+                allow_list(catalog), checked_texts(catalog, loaded, marketplace, sections, url),
+                text_sources(catalog, marketplace, sections))
 
 
 def clean_sections(catalog: LoadedCatalog, loaded: LoadedProduct, marketplace: str,
@@ -115,8 +150,7 @@ def clean_sections(catalog: LoadedCatalog, loaded: LoadedProduct, marketplace: s
             findings += found
         # A tip (or any list item) left empty is dropped, not printed as an empty bullet.
         section.tips = [tip for tip in section.tips if tip.value]
-        cleaned, found = clean_wording(section.locale, catalog.root, profile, allow)
-        findings += [_for_document(f, sku) for f in found]
+        cleaned = clean_wording(section.locale, catalog.root, profile, allow)[0]
         section.translations = CleanedTranslations(section.translations, cleaned)
     findings += check_brand(catalog, marketplace, url, sku)
     return _unique(findings)
@@ -135,11 +169,33 @@ def checked_texts(catalog: LoadedCatalog, loaded: LoadedProduct, marketplace: st
     profile, allow = compliance_profile(catalog, marketplace), allow_list(catalog)
     for section in sections:
         texts += [t.value for t in section.texts()] + section.hours + [section.language_name]
-        cleaned, _ = clean_wording(section.locale, catalog.root, profile, allow)
+        cleaned = clean_wording(section.locale, catalog.root, profile, allow)[0]
         for entry in wording(section.locale, catalog.root):
             texts += _PLACEHOLDER.split(cleaned.get(entry.text, entry.text))
     unique = {" ".join(t.split()) for t in texts if t}
     return tuple(sorted((t for t in unique if len(t) >= 3), key=len, reverse=True))
+
+
+def text_sources(catalog: LoadedCatalog, marketplace: str,
+                 sections: list[Section]) -> tuple[tuple[str, str], ...]:
+    """The cleaned texts of a document with where each is written (``file:line: field``):
+    the PDF gate names the place of a text the cleaning stage passed but the PDF's text layer
+    reads differently."""
+    profile, allow = compliance_profile(catalog, marketplace), allow_list(catalog)
+    sources: set[tuple[str, str]] = set()
+    for section in sections:
+        for text in section.texts():
+            if text.value:
+                place = ":".join(str(p) for p in (text.source, text.line, text.column)
+                                 if p is not None)
+                sources.add((text.value, f"{place}: {text.field}"))
+        cleaned = clean_wording(section.locale, catalog.root, profile, allow)[0]
+        for entry in wording(section.locale, catalog.root):
+            if entry.text in getattr(section.translations, "printed", ()):
+                place = f"{entry.source}:{entry.line}" if entry.line else entry.source
+                sources.add((cleaned.get(entry.text, entry.text),
+                             f"{place}: msgid {quote_msgid(entry.msgid)}"))
+    return tuple(sorted(sources, key=lambda source: (source[1], source[0])))
 
 
 def clean_text(text: Text, locale: str, sku: str | None, profile: str,
@@ -183,7 +239,12 @@ def scan_findings(scan: Scan, *, source: str | None, line: int | None, column: i
             extra={"rule": match.rule, "match": match.match, "start": match.start,
                    "end": match.end, "rules": sorted({m.rule for m in removal.matches}),
                    "before": scan.text, "after": scan.clean}))
+    kept = [(allowed.match.start, allowed.match.end) for allowed in scan.allowed]
     for suspect in scan.suspects:
+        if any(start < suspect.end and suspect.start < end for start, end in kept):
+            # A rule kept this sentence on purpose (a neutral request where the marketplace
+            # allows one, an allow-list phrase): it is not also a suspect.
+            continue
         match = suspect.matches[0]
         findings.append(Finding(
             code="compliance.suspect", severity=Severity.WARNING, category="suspect",
@@ -228,72 +289,176 @@ def check_unprinted(catalog: LoadedCatalog, loaded: LoadedProduct) -> list[Findi
 
 
 class CleanedTranslations(NullTranslations):
-    """Gettext lookups that return the cleaned form of a translated layout string."""
+    """Gettext lookups that return the cleaned form of a translated layout string, and note
+    which strings the layout looked up (their findings belong to this document only)."""
 
     def __init__(self, inner: NullTranslations, cleaned: dict[str, str]):
         super().__init__()
         self.inner = inner
         self.cleaned = cleaned
+        #: The translations (before cleaning) the templates asked for.
+        self.printed: set[str] = set()
         # The glyph check reads the translated strings from ``_catalog``.
         self._catalog = {key: cleaned.get(value, value) if isinstance(value, str) else value
                          for key, value in getattr(inner, "_catalog", {}).items()}
 
     def gettext(self, message):
         text = self.inner.gettext(message)
+        self.printed.add(text)
         return self.cleaned.get(text, text)
 
     def ngettext(self, singular, plural, n):
         text = self.inner.ngettext(singular, plural, n)
+        self.printed.add(text)
         return self.cleaned.get(text, text)
 
 
 @functools.cache
-def clean_wording(locale: str, catalog_root: Path, profile: str,
-                  allow: tuple[AllowEntry, ...]) -> tuple[dict[str, str], tuple[Finding, ...]]:
+def clean_wording(locale: str, catalog_root: Path, profile: str, allow: tuple[AllowEntry, ...],
+                  ) -> tuple[dict[str, str], dict[str, tuple[Finding, ...]]]:
     """Every translated layout string of ``locale`` checked once: the cleaned forms (only those
-    that changed) and the findings, an error when a string is emptied."""
+    that changed) and the findings by translation (as gettext returns it), an error when a
+    string is emptied."""
     cleaned: dict[str, str] = {}
-    findings: list[Finding] = []
+    findings: dict[str, list[Finding]] = {}
     for entry in wording(locale, catalog_root):
         scan = checker(locale).scan(entry.text, profile=profile, allow=allow)
-        field = f'msgid "{entry.msgid[:40]}"'
-        findings += scan_findings(scan, source=entry.source, line=entry.line, column=None,
-                                  field=field, sku=None, locale=locale)
+        field = f"msgid {quote_msgid(entry.msgid)}"
+        found = scan_findings(scan, source=entry.source, line=entry.line, column=None,
+                              field=field, sku=None, locale=locale)
         if scan.removals:
             cleaned[entry.text] = scan.clean
             if not scan.clean:
-                findings.append(Finding(
+                found.append(Finding(
                     code="compliance.emptied", category=scan.removals[0].primary.category,
                     source=entry.source, line=entry.line, field=field, locale=locale,
                     message="expected a layout string left once review solicitation is removed, "
                             "got nothing: rewrite this translation without it"))
-    return cleaned, tuple(findings)
+        if found:
+            findings.setdefault(entry.text, []).extend(found)
+    return cleaned, {text: tuple(found) for text, found in findings.items()}
+
+
+#: The longest msgid quoted whole in a finding; a longer one is cut at a word.
+MSGID_QUOTE = 80
+
+
+def quote_msgid(msgid: str) -> str:
+    """``msgid`` in double quotes, whole up to :data:`MSGID_QUOTE` characters, else cut after
+    the last whole word that fits, with an ellipsis."""
+    text = " ".join(msgid.split())
+    if len(text) > MSGID_QUOTE:
+        cut = text[:MSGID_QUOTE - 1]
+        text = (cut.rsplit(" ", 1)[0] if " " in cut else cut).rstrip(",;:") + "…"
+    return f'"{text}"'
 
 
 _TAG = re.compile(r"<[^>]*>")
 
 
-def check_layout_text(env: Environment, layout: ResolvedLayout, catalog: LoadedCatalog) -> list[Finding]:
-    """Literal text written into the layout's templates (a template cannot be cleaned, so a
-    finding here is an error that fails the document)."""
-    template = f"{layout.name}/{layout.spec.template}"
+@dataclasses.dataclass(frozen=True)
+class Literal:
+    """One line of text written literally into a template (between tags, or a string)."""
+
+    #: The template file, catalog-relative or ``<built-in>/layouts/...``.
+    source: str
+    line: int
+    #: The line's text, tags taken out and entities decoded.
+    text: str
+    #: The same text reduced for finding it in a rendered document (:func:`_printed_key`).
+    key: str
+
+
+def check_layout_text(env: Environment, layout: ResolvedLayout, catalog: LoadedCatalog,
+                      marketplace: str, locales: list[str], printed: str) -> list[Finding]:
+    """Literal text written into the layout's templates, checked for the document whose HTML is
+    ``printed``: each line of it that the document prints (a branch not taken, a block a child
+    replaces, prints nothing), in the document's languages and then the brand's source
+    language, until one finds something. A template cannot be cleaned, so a finding is an
+    error that fails the document. Links written into the templates are checked too."""
+    names = [f"{layout.name}/{layout.spec.template}"]
+    if layout.spec.notes_template:
+        names.append(f"{layout.name}/{layout.spec.notes_template}")
+    domains = declared_domains(catalog)
     try:
-        return list(_layout_findings(env, template, catalog.root, catalog.brand.source_locale,
-                                     catalog.brand.compliance_profile, declared_domains(catalog)))
+        literals = _layout_literals(env, tuple(names), catalog.root)
+        findings = list(_layout_links(env, tuple(names), catalog.root, domains))
     except TemplateError as error:  # a missing include or a refused file fails this document
         return [template_finding(layout, error, catalog.root)]
+    profile = compliance_profile(catalog, marketplace)
+    languages = list(dict.fromkeys([*locales, catalog.brand.source_locale]))
+    document = _printed_key(html.unescape(_TAG.sub("", printed)))
+    for literal in literals:
+        if literal.key not in document:
+            continue
+        for language in languages:
+            found = scan_findings(_literal_scan(literal.text, language, profile),
+                                  source=literal.source, line=literal.line, column=None,
+                                  field="template text", sku=None, locale=None,
+                                  severity=Severity.ERROR)
+            if found:
+                findings += found
+                break
+    return _unique(findings)
+
+
+#: Left out when looking for a template's text in a rendered document: spaces and the
+#: invisible characters typesetting adds (soft hyphens, joiners, bidi isolates).
+_UNPRINTED = re.compile(r"[\s\u00ad\u200b-\u200f\u2028-\u202f\u2060-\u206f\ufeff]+")
+
+
+def _printed_key(text: str) -> str:
+    return _UNPRINTED.sub("", text)
+
+
+#: The end of a tag an expression interrupted (``class="{{ x }}">Text``) at the start of a
+#: template's data, and the start of one at its end.
+_TAG_ENDS = re.compile(r"^[^<]*>|<[^>]*$")
+
+
+def _blank(match: re.Match) -> str:
+    """A tag taken out of a template's text, its line breaks kept (lines stay counted)."""
+    return " " + "\n" * match.group(0).count("\n")
 
 
 @functools.cache
-def _layout_findings(env, template: str, root: Path, language: str, profile: str,
-                     domains: tuple[str, ...]) -> tuple[Finding, ...]:
+def _layout_literals(env, names: tuple[str, ...], root: Path) -> tuple[Literal, ...]:
+    """Every line of literal text in the templates ``names`` and what they extend or include."""
+    literals: list[Literal] = []
+    for display, source in _template_files(env, names, root):
+        for line, kind, value in env.lex(source):
+            if kind == "data":
+                text = html.unescape(_TAG.sub(_blank, _TAG_ENDS.sub(_blank, value)))
+            elif kind == "string":
+                text = value
+            else:
+                continue
+            for offset, piece in enumerate(text.split("\n")):
+                piece = " ".join(piece.split())
+                key = _printed_key(piece)
+                if key and any(ch.isalpha() for ch in key):
+                    literals.append(Literal(display, line + offset, piece, key))
+    return tuple(literals)
+
+
+@functools.cache
+def _layout_links(env, names: tuple[str, ...], root: Path,
+                  domains: tuple[str, ...]) -> tuple[Finding, ...]:
     findings: list[Finding] = []
-    for name in _templates(env, template):
-        source, filename = env.loader.get_source(env, name)[:2]
-        display = display_path(filename, root)
-        findings += _literal_findings(env, source, display, language, profile)
+    for display, source in _template_files(env, names, root):
         findings += _literal_links(env, source, display, domains)
     return tuple(findings)
+
+
+@functools.cache
+def _template_files(env, names: tuple[str, ...], root: Path) -> tuple[tuple[str, str], ...]:
+    """``(display path, source)`` of the templates ``names`` and every one they extend or
+    include, each once."""
+    files = []
+    for name in dict.fromkeys(n for first in names for n in _templates(env, first)):
+        source, filename = env.loader.get_source(env, name)[:2]
+        files.append((display_path(filename, root), source))
+    return tuple(files)
 
 
 _HREF = re.compile(r"""href\s*=\s*["']([^"'{}]+)["']""", re.IGNORECASE)
@@ -329,31 +494,19 @@ def _templates(env, first: str) -> list[str]:
         if name in seen:
             continue
         seen.append(name)
-        source = env.loader.get_source(env, name)[0]
-        todo += [n for n in meta.find_referenced_templates(env.parse(source)) if n]
+        todo += _referenced(env, name, env.loader.get_source(env, name)[0])
     return seen
+
+
+@functools.cache
+def _referenced(env, name: str, source: str) -> list[str]:
+    """The templates ``name`` (as written: ``source``) extends or includes by a literal name."""
+    return [n for n in meta.find_referenced_templates(env.parse(source, name)) if n]
 
 
 @functools.cache
 def _literal_scan(text: str, language: str, profile: str) -> Scan:
     return checker(language).scan(text, profile=profile)
-
-
-def _literal_findings(env, source: str, display: str, language: str, profile: str) -> list[Finding]:
-    findings = []
-    for line, kind, value in env.lex(source):
-        if kind == "data":
-            text = html.unescape(_TAG.sub(" ", value))
-        elif kind == "string":
-            text = value
-        else:
-            continue
-        for piece in (p for p in text.splitlines() if p.strip()):
-            scan = _literal_scan(piece.strip(), language, profile)
-            findings += scan_findings(scan, source=display, line=line, column=None,
-                                      field="template text", sku=None, locale=None,
-                                      severity=Severity.ERROR)
-    return findings
 
 
 # --- URLs -----------------------------------------------------------------------------------

@@ -87,7 +87,7 @@ def test_check_reports_without_rendering(tmp_path):
             ) in lines
     assert any(line.startswith("brand.yaml:27:12: marketplaces.review-qr.support.url: expected a "
                                "URL that is safe to print") for line in lines)
-    assert any(line.startswith("layouts/promo-card/card.html.j2:3: template text: expected text "
+    assert any(line.startswith("layouts/promo-card/card.html.j2:4: template text: expected text "
                                "without review solicitation") for line in lines)
     # A translator's file that no document prints yet is checked as well.
     assert any(line.startswith('locales/fr/SO-KTL.po:16: card.tips[1]: removed "Laissez-nous '

@@ -98,7 +98,7 @@ def test_what_cannot_be_cleaned_fails_its_document(solicit_build):
     assert url["field"] == "marketplaces.review-qr.support.url" and url["category"] == "review_link"
     promo = document(manifest, "SO-CLK/SO-CLK_promo-card_en.pdf")
     [literal] = [f for f in promo["findings"] if f["severity"] == "error"]
-    assert (literal["source"], literal["line"]) == ("layouts/promo-card/card.html.j2", 3)
+    assert (literal["source"], literal["line"]) == ("layouts/promo-card/card.html.j2", 4)
     assert literal["category"] == "positive_only"
 
 
