@@ -346,7 +346,7 @@ class Image(Strict):
 
     file: RelPath = Field(description="Image file (SVG, PNG or JPEG) relative to the catalog.")
     alt: NonEmpty = Field(description="Alternative text (source locale).", json_schema_extra=translate(
-        150, "Alternative text of the product picture (read by screen readers, kept in the PDF)"))
+        150, "Alternative text of the product picture (the HTML's alt attribute; not in the PDF)"))
 
 
 class Document(Strict):
