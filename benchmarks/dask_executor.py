@@ -8,12 +8,18 @@ with, interleaved per round: the local pool of 2 processes, a Dask LocalCluster 
 processes (one thread each) and one of 1 worker. Prints the median seconds of each, the ratios
 the issue asks for (local pool / Dask 2 workers, target >= 0.9; Dask 2 / Dask 1) and what a
 Dask build pays once (connecting, registering the plugin, the workers' first document).
+
+It runs from a copy of the code (``scale.snapshot``): the Dask workers refuse a build whose
+code differs from theirs, so an edit to the checkout during the run would stop it.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -24,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from distributed import LocalCluster  # noqa: E402
-from scale import make_catalog  # noqa: E402
+from scale import make_catalog, snapshot  # noqa: E402
 
 from generator.build import BuildOptions, LocalPool, plan, prepare, render_all  # noqa: E402
 from generator.catalog import load_catalog  # noqa: E402
@@ -48,11 +54,29 @@ def timed(jobs, executor) -> tuple[float, float]:
     return time.perf_counter() - start, first
 
 
+#: Set in the copy's run.
+_COPY = "INSERTGEN_BENCHMARK_COPY"
+
+
+def run_from_copy() -> int:
+    """Run this script again from a copy of the code, its data and the example catalog."""
+    with tempfile.TemporaryDirectory() as scratch:
+        code = snapshot(Path(scratch))
+        for name in ("benchmarks", "examples"):
+            shutil.copytree(ROOT / name, code / name,
+                            ignore=shutil.ignore_patterns("__pycache__"))
+        script = code / "benchmarks" / Path(__file__).name
+        return subprocess.run([sys.executable, str(script), *sys.argv[1:]],
+                              env=os.environ | {_COPY: "1"}).returncode
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--products", type=int, default=10)
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
+    if not os.environ.get(_COPY):
+        sys.exit(run_from_copy())
     with tempfile.TemporaryDirectory() as scratch:
         scratch = Path(scratch)
         make_catalog(args.products, scratch / "catalog")
