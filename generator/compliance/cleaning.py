@@ -12,10 +12,12 @@ with which profile (the marketplace's, else the brand's) and allow-list.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import functools
 import html
 import re
+import sys
 from pathlib import Path
 
 from babel.support import NullTranslations
@@ -358,15 +360,21 @@ _TAG = re.compile(r"<[^>]*>")
 
 @dataclasses.dataclass(frozen=True)
 class Literal:
-    """One line of text written literally into a template (between tags, or a string)."""
+    """One run of text written literally into a template: between two block tags (inline tags
+    such as ``<strong>`` and line breaks do not end it), or a string."""
 
     #: The template file, catalog-relative or ``<built-in>/layouts/...``.
     source: str
-    line: int
-    #: The line's text, tags taken out and entities decoded.
+    #: The run's text, spaces collapsed, inline tags taken out and entities decoded.
     text: str
+    #: ``(offset in text, line)`` where each line of the template's run starts.
+    lines: tuple[tuple[int, int], ...]
     #: The same text reduced for finding it in a rendered document (:func:`_printed_key`).
     key: str
+
+    def line_at(self, offset: int) -> int:
+        """The template line the text at ``offset`` is written on."""
+        return self.lines[bisect.bisect_right(self.lines, (offset, sys.maxsize)) - 1][1]
 
 
 def check_layout_text(env: Environment, layout: ResolvedLayout, catalog: LoadedCatalog,
@@ -393,11 +401,12 @@ def check_layout_text(env: Environment, layout: ResolvedLayout, catalog: LoadedC
             continue
         for language in languages:
             found = scan_findings(_literal_scan(literal.text, language, profile),
-                                  source=literal.source, line=literal.line, column=None,
+                                  source=literal.source, line=None, column=None,
                                   field="template text", sku=None, locale=None,
                                   severity=Severity.ERROR)
             if found:
-                findings += found
+                findings += [dataclasses.replace(f, line=literal.line_at(f.extra["start"]))
+                             for f in found]
                 break
     return _unique(findings)
 
@@ -421,24 +430,51 @@ def _blank(match: re.Match) -> str:
     return " " + "\n" * match.group(0).count("\n")
 
 
+#: Tags inside a run of text: they do not end a sentence.
+_INLINE_TAG = re.compile(r"</?(?:a|abbr|b|bdi|bdo|br|cite|code|em|i|kbd|mark|q|s|small|span|"
+                         r"strong|sub|sup|time|u|wbr)\b[^>]*>", re.IGNORECASE)
+
+
 @functools.cache
 def _layout_literals(env, names: tuple[str, ...], root: Path) -> tuple[Literal, ...]:
-    """Every line of literal text in the templates ``names`` and what they extend or include."""
+    """Every run of literal text in the templates ``names`` and what they extend or include.
+    A sentence a template wraps over lines is one run, so it is read whole."""
     literals: list[Literal] = []
     for display, source in _template_files(env, names, root):
         for line, kind, value in env.lex(source):
             if kind == "data":
-                text = html.unescape(_TAG.sub(_blank, _TAG_ENDS.sub(_blank, value)))
+                text = _INLINE_TAG.sub(_blank, _TAG_ENDS.sub(_blank, value))
+                runs, start = [], 0
+                for tag in _TAG.finditer(text):
+                    runs.append((start, text[start:tag.start()]))
+                    start = tag.end()
+                runs.append((start, text[start:]))
             elif kind == "string":
-                text = value
+                runs = [(0, value)]
             else:
                 continue
-            for offset, piece in enumerate(text.split("\n")):
-                piece = " ".join(piece.split())
-                key = _printed_key(piece)
-                if key and any(ch.isalpha() for ch in key):
-                    literals.append(Literal(display, line + offset, piece, key))
+            for start, run in runs:
+                literal = _literal(display, line + text[:start].count("\n") if kind == "data"
+                                   else line, run)
+                if literal is not None:
+                    literals.append(literal)
     return tuple(literals)
+
+
+def _literal(display: str, line: int, run: str) -> Literal | None:
+    """One run of template text starting on ``line``, ``None`` when it has no letters."""
+    words, lines, offset = [], [], 0
+    for word in re.finditer(r"\S+", run):
+        at = line + run.count("\n", 0, word.start())
+        if not lines or lines[-1][1] != at:
+            lines.append((offset, at))
+        words.append(html.unescape(word.group(0)))
+        offset += len(words[-1]) + 1
+    text = " ".join(words)
+    key = _printed_key(text)
+    if not any(ch.isalpha() for ch in key):
+        return None
+    return Literal(display, text, tuple(lines), key)
 
 
 @functools.cache

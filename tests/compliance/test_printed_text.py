@@ -22,6 +22,8 @@ BRANCHES = """{% extends "shared/card.html.j2" %}
 {% elif section.lang == "de" %}
 <p class="promo">Gefällt er Ihnen? Wir freuen uns über eine 5-Sterne-Rezension!</p>
 {% endif %}
+<p class="promo">Happy with the fan? Then please take a minute
+  and leave us a <strong>review</strong> on Amazon.</p>
 {% endblock %}
 """
 
@@ -68,6 +70,15 @@ def test_each_branch_of_a_layout_is_checked_in_its_language_and_blamed_on_its_do
         'solicitation, got "Gefällt er Ihnen? Wir freuen uns über eine 5-Sterne-Rezension!": '
         'asks for a positive review or a top rating (rule de.positive-review, matched '
         '"5-Sterne") (in TS-FAN/TS-FAN_branch-card_de.pdf for amazon-de)',
+        # Wrapped over two lines, with an inline tag: read as one sentence, found in every
+        # document (in the brand's English where the document's own language finds nothing).
+        'layouts/branch-card/card.html.j2:8: template text: expected text without review '
+        'solicitation, got "Happy with the fan? Then please take a minute and leave us a review '
+        'on Amazon.": asks only satisfied buyers for a review (rule en.happy-then-review, '
+        'matched "Happy with the fan? Then please take a minute and leave us a review") '
+        "(in TS-FAN/TS-FAN_branch-card_en.pdf for amazon-de, TS-FAN/TS-FAN_branch-card_de.pdf "
+        "for amazon-de, TS-FAN/TS-FAN_branch-card_ar.pdf for amazon-de, "
+        "TS-FAN/TS-FAN_branch-card_ja.pdf for amazon-de)",
     ]
 
 
