@@ -158,6 +158,28 @@ def test_a_neutral_request_kept_by_neutral_allowed_is_no_suspect_too():
     assert scan.removals == [] and scan.allowed and scan.suspects == []
 
 
+def test_feedback_asked_for_in_private_passes_with_a_question_inside():
+    for text, lang in (
+            ("Tu opinión nos importa: ¿qué podemos mejorar? Escribe a feedback@kidtab.example.", "es"),
+            ("We horen graag je feedback: een idee voor de volgende versie? Mail naar "
+             "ideeen@brewcraft.example.", "nl")):
+        assert scan_text(text, lang).removals == [], text
+    # The same question sent to the product page is a request.
+    assert scan_text("Tu opinión nos importa: ¿qué podemos mejorar? Cuéntalo en Amazon.",
+                     "es").removals
+
+
+def test_formal_requests_and_second_looks_are_found():
+    for text, lang in (
+            ("The Purchaser is respectfully invited to record an account of his or her experience "
+             "with the Product on the platform through which the Product was acquired.", "en"),
+            ("Der Käufer wird höflich ersucht, seine Erfahrungen mit dem Erzeugnis auf der "
+             "Verkaufsplattform niederzulegen.", "de"),
+            ("Wir haben Ihren 2-Sterne-Kommentar gelesen und ein neues Heizelement verschickt. Wenn "
+             "alles wieder läuft, schauen Sie sich Ihren Beitrag vielleicht noch einmal an?", "de")):
+        assert scan_text(text, lang).removals, text
+
+
 def test_a_question_is_judged_with_the_sentence_after_it():
     assert sentences("Happy? Review us. Unhappy? Email us.") == [(0, 17), (18, 36)]
     scan = scan_text("Happy? Review us on Amazon. Any questions? Email us.", "en")
