@@ -520,6 +520,8 @@ def pack_for_locale(locale: str, folder: Path = RULES) -> str | None:
 _SENTENCE_END = re.compile(
     r"[.!?…‼⁉؟]+[\"'»”’)\]]*(?= +(?![a-zà-öø-ÿß\d]))"
     r"|[。！？]+[」』”’）)]*"
+    # A table written on one line: "Problem | Cause | Fix" holds three cells, not a sentence.
+    r"|(?<= )\|(?= )"
     r"|\n")
 _QUESTION = re.compile(r"[?？؟][\"'»”’)\]」』）]*\s*$")
 
@@ -552,7 +554,8 @@ def sentences(text: str) -> list[tuple[int, int]]:
             end -= 1
         if begin == end:
             continue
-        joined = out and "\n" not in text[out[-1][1]:begin]
+        # A line break or a table's "|" ends a unit for good: no question or emoji crosses it.
+        joined = out and "\n" not in text[out[-1][1]:begin] and text[out[-1][1] - 1] != "|"
         # Judged before any emoji is moved onto it: "Soddisfatto? 👉 Lascia …" is a question.
         question = joined and _QUESTION.search(text[out[-1][0]:out[-1][1]])
         if joined:
@@ -991,10 +994,19 @@ def _anonymous_addresses(folded: str) -> str:
     return _MAILBOX.sub(lambda m: "x" * len(m.group(0)), folded)
 
 
+#: A unit right after a number: the number is a measure.
+_UNIT_AFTER = re.compile(r" ?(?:cm|mm|km|m|min|°|%|kg|g|mg|l|ml|s|h|w|kw|v|mah|db|hz|x|px|bar|ppm)(?!\w)")
+
+
 def _cuts_number(text: str, start: int, end: int) -> bool:
     """Whether a match starts or ends inside a number ("5" of "50 %" is no five-star score)."""
     if end <= start:
         return False
+    last = end
+    while last > start + 1 and text[last - 1] == " ":
+        last -= 1
+    if text[last - 1].isdigit() and _UNIT_AFTER.match(text, last):
+        return True  # "deja 10 cm libres": a measure, not a score
     if text[end - 1].isdigit() and end < len(text) and text[end].isdigit():
         return True
     if not text[start].isdigit() or start == 0:

@@ -180,6 +180,21 @@ def test_formal_requests_and_second_looks_are_found():
         assert scan_text(text, lang).removals, text
 
 
+def test_a_table_on_one_line_is_read_cell_by_cell():
+    # "Problems" in one cell and "feedback" (a beep) in the next are no gating card.
+    text = ("Rozwiązywanie problemów | Sygnał dźwiękowy przy starcie: normalna informacja zwrotna "
+            "| Miga na czerwono: wymień filtr")
+    assert scan_text(text, "pl").removals == []
+    # The two branches of a gating card in two cells still go.
+    scan = scan_text("Sorun Giderme | Sensör çalışmıyor → destek@patilix.com.tr adresine yazın | "
+                     "Her şey yolunda → Amazon'da puan verin", "tr")
+    assert "gating" in {m.category for r in scan.removals for m in r.matches}
+
+
+def test_a_measure_is_no_score():
+    assert scan_text("Limpia el filtro y deja 10 cm libres detrás del proyector.", "es").removals == []
+
+
 def test_a_question_is_judged_with_the_sentence_after_it():
     assert sentences("Happy? Review us. Unhappy? Email us.") == [(0, 17), (18, 36)]
     scan = scan_text("Happy? Review us on Amazon. Any questions? Email us.", "en")
