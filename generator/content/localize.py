@@ -234,7 +234,10 @@ def format_hours(marketplace: Marketplace, locale: str) -> list[str]:
         lines.append(f"{span} {start}–{end}")
     if lines:
         nested = re.search(r"[()（）]", zone_name)
-        lines[-1] = f"{lines[-1]} · {zone_name}" if nested else f"{lines[-1]} ({zone_name})"
+        # Japanese and Chinese set brackets full-width, with no space before them.
+        full_width = babel.language in ("ja", "zh")
+        bracketed = f"（{zone_name}）" if full_width else f" ({zone_name})"
+        lines[-1] = f"{lines[-1]} · {zone_name}" if nested else f"{lines[-1]}{bracketed}"
     return lines
 
 

@@ -24,3 +24,17 @@ def test_a_manual_neither_prints_nor_checks_the_card_tips():
     assert not any(key.startswith("card.tips[") for key in manual.units)
     assert not set(tips) & {t.value for t in manual.texts()}
     assert manual.message.value == card.message.value  # the manual prints the message
+
+
+def test_opening_hours_name_the_zone_as_each_language_sets_brackets():
+    from generator.content.localize import format_hours
+
+    catalog = load_catalog(EXAMPLE)
+    market = catalog.brand.marketplaces["amazon-eu"]
+    de = format_hours(market, "de")
+    ja = format_hours(market, "ja")
+    zh = format_hours(market, "zh-Hans")
+    assert de[-1].endswith(" (MEZ)"), de
+    # Full-width brackets straight after the time, as Japanese and Chinese set them.
+    assert ja[-1].endswith("（中央ヨーロッパ時間）") and " （" not in ja[-1], ja
+    assert zh[-1].endswith("）") and "(" not in zh[-1], zh
