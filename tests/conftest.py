@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ctypes
 import json
 import shutil
 import subprocess
@@ -9,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_raw
 import pytest
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -130,3 +132,18 @@ def preview_catalog(tmp_path) -> Path:
     from serve_catalog import small_catalog
 
     return small_catalog(tmp_path / "catalog")
+
+
+def glyph_rows(pdf: pdfium.PdfDocument, index: int) -> list[list[tuple[float, str]]]:
+    """The characters of a page with their x origin, in lines by baseline from the top, each
+    line sorted left to right (word joiners and line ends left out)."""
+    textpage = pdf[index].get_textpage()
+    rows: dict[int, list[tuple[float, str]]] = {}
+    x, y = ctypes.c_double(), ctypes.c_double()
+    for i in range(textpage.count_chars()):
+        char = textpage.get_text_range(i, 1)
+        if char in ("\r", "\n", "\u2060"):
+            continue
+        pdfium_raw.FPDFText_GetCharOrigin(textpage.raw, i, ctypes.byref(x), ctypes.byref(y))
+        rows.setdefault(round(y.value), []).append((x.value, char))
+    return [sorted(row) for _, row in sorted(rows.items(), reverse=True)]

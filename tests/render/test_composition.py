@@ -6,17 +6,15 @@ catalog's documents the rules were made for."""
 
 from __future__ import annotations
 
-import ctypes
 import json
 import re
 import shutil
 
 import pypdfium2 as pdfium
-import pypdfium2.raw as pdfium_raw
 import pytest
 import weasyprint
 import yaml
-from conftest import ROOT, run_cli
+from conftest import ROOT, glyph_rows, run_cli
 
 from generator.render.typeset import (
     WJ,
@@ -132,20 +130,6 @@ def _page_html() -> str:
                    keep=name_runs("Pulse Air Wireless Earbuds", ["Pulse Air kabellose Ohrhörer"]))
 
 
-def _glyphs(pdf: pdfium.PdfDocument, index: int) -> list[list[tuple[float, str]]]:
-    """The characters of a page with their x origin, grouped in lines from the top."""
-    textpage = pdf[index].get_textpage()
-    rows: dict[int, list[tuple[float, str]]] = {}
-    x, y = ctypes.c_double(), ctypes.c_double()
-    for i in range(textpage.count_chars()):
-        char = textpage.get_text_range(i, 1)
-        if char in ("\r", "\n", WJ):
-            continue
-        pdfium_raw.FPDFText_GetCharOrigin(textpage.raw, i, ctypes.byref(x), ctypes.byref(y))
-        rows.setdefault(round(y.value), []).append((x.value, char))
-    return [sorted(row) for _, row in sorted(rows.items(), reverse=True)]
-
-
 def _lines(rows) -> list[str]:
     return [" ".join("".join(c for _, c in row).split()) for row in rows]
 
@@ -153,7 +137,7 @@ def _lines(rows) -> list[str]:
 @pytest.fixture(scope="module")
 def rendered():
     pdf = pdfium.PdfDocument(weasyprint.HTML(string=_page_html()).write_pdf())
-    yield [_glyphs(pdf, i) for i in range(len(PAGES))]
+    yield [glyph_rows(pdf, i) for i in range(len(PAGES))]
     pdf.close()
 
 

@@ -4,13 +4,12 @@ script (line by line, in the order the glyphs stand on the page)."""
 
 from __future__ import annotations
 
-import ctypes
 import unicodedata
 
 import pypdfium2 as pdfium
-import pypdfium2.raw as pdfium_raw
 import pytest
 import weasyprint
+from conftest import glyph_rows
 
 from generator.render.typeset import (
     LRI,
@@ -128,18 +127,8 @@ def visual_lines(pdf: pdfium.PdfDocument, index: int) -> list[str]:
     each line read left to right (so a right-to-left word reads backwards, a left-to-right run
     in right-to-left text reads as written). PDFium's own text order is not used: it reorders
     mixed lines by guesswork (``AK-1700`` comes out as ``-1700AK``)."""
-    textpage = pdf[index].get_textpage()
-    rows: dict[int, list[tuple[float, str]]] = {}
-    x, y = ctypes.c_double(), ctypes.c_double()
-    for i in range(textpage.count_chars()):
-        char = textpage.get_text_range(i, 1)
-        if char in ("\r", "\n", WJ):
-            continue
-        pdfium_raw.FPDFText_GetCharOrigin(textpage.raw, i, ctypes.byref(x), ctypes.byref(y))
-        rows.setdefault(round(y.value), []).append((x.value, char))
     # Spaces are collapsed: PDFium places some of them at a box edge rather than where they are.
-    return [" ".join("".join(c for _, c in sorted(row)).split())
-            for _, row in sorted(rows.items(), reverse=True)]
+    return [" ".join("".join(c for _, c in row).split()) for row in glyph_rows(pdf, index)]
 
 
 @pytest.fixture(scope="module")
