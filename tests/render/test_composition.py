@@ -271,3 +271,36 @@ def test_the_us_manual_flows_from_its_language_index_and_heads_each_page(example
         "Pulse Air Wireless Earbuds · Safety and legal information", None,
         "Auriculares inalámbricos Pulse Air · Especificaciones técnicas",
         "Auriculares inalámbricos Pulse Air · Información de seguridad y legal"], heads
+
+
+def test_a_long_support_address_goes_under_its_label_and_breaks_after_a_slash(tmp_path):
+    """A support URL longer than the card's line: the card is built (before, the address ran
+    past the trim and preflight failed it), and the address breaks after a slash only."""
+    catalog = tmp_path / "catalog"
+    shutil.copytree(ROOT / "examples" / "catalog", catalog)
+    brand = catalog / "brand.yaml"
+    brand.write_text(brand.read_text(encoding="utf-8").replace(
+        "/{marketplace}/{sku}?lang={locales}", "/{marketplace}/products/{sku}?lang={locales}"),
+        encoding="utf-8")
+    for path in (catalog / "products").glob("*.yaml"):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if data["sku"] != "LH-DL40":
+            path.unlink()
+            continue
+        data["documents"] = [dict(d, locales=["de"]) for d in data["documents"]
+                             if d["layout"] == "card-4x6"]
+        path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    out = tmp_path / "out"
+    result = run_cli("build", catalog, "--out", out)
+    assert result.returncode == 0, result.stderr
+    card = out / "LH-DL40/LH-DL40_card-4x6_de.pdf"
+    entry = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["documents"][0]
+    assert entry["status"] == "ok" and not [f for f in entry["findings"]
+                                            if f["code"].startswith("preflight")]
+    for side in (0, 1):
+        lines = [line.strip() for line in page_lines(card, side)]
+        start = next(i for i, line in enumerate(lines) if line.startswith("help.lumora"))
+        end = next(i for i in range(start, len(lines)) if lines[i].endswith("LH-DL40"))
+        parts = lines[start:end + 1]
+        assert len(parts) > 1 and all(part.endswith("/") for part in parts[:-1]), parts
+        assert "".join(parts) == "help.lumora-home.example/amazon-eu/products/LH-DL40"
