@@ -72,12 +72,13 @@ class _Unknown(Exception):
 
 
 def compile_folded(source: str, cache: CodeCache | None = None, *,
-                   literal: bool = False) -> re.Pattern:
+                   literal: bool = False, key: str | None = None) -> re.Pattern:
     """``source`` compiled to run case-sensitively on :func:`fold`-ed text (from ``cache``
     when it holds the code, which is then kept there). ``literal``: the source is already
     written in folded characters and is compiled as it stands, without folding or guards (the
-    screen's trie of needles)."""
-    key = ("literal:" + source) if literal else source
+    screen's trie of needles). ``key``: what the code is kept under, when not the source."""
+    if key is None:
+        key = ("literal:" + source) if literal else source
     if cache is not None:
         kept = cache.pattern(key)
         if kept is not None:

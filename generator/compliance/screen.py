@@ -9,6 +9,7 @@ needles present. An expression whose needles are all absent is never run.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
 
@@ -42,9 +43,15 @@ class Screen:
     def __init__(self, needles: Iterable[str], cache: CodeCache | None = None):
         words = sorted(set(needles))
         #: Compiling the trie of a language's needles is a large part of a short scan's
-        #: start-up: its code is kept in the pack's ``cache`` like the expressions'.
-        self._regex = compile_folded("(?=(" + _source(_trie(words)) + "))", cache,
-                                     literal=True) if words else None
+        #: start-up: its code is kept in the pack's ``cache`` like the expressions', under the
+        #: needles themselves, so a warm start does not even write the trie out.
+        self._regex = None
+        if words:
+            key = "screen:" + json.dumps(words, ensure_ascii=False)
+            self._regex = cache.pattern(key) if cache is not None else None
+            if self._regex is None:
+                self._regex = compile_folded("(?=(" + _source(_trie(words)) + "))", cache,
+                                             literal=True, key=key)
         present = set(words)
         #: For each needle, the needles it starts with (itself included): the match at a
         #: position is the longest needle there; the shorter ones there are its prefixes.
