@@ -78,7 +78,7 @@ class BuildCache:
     """
 
     #: Seconds between two rewrites of the cache file while a build runs (each rewrite is
-    #: atomic; the last one happens when the build ends).
+    #: atomic; the first comes with the first document stored, the last when the build ends).
     SAVE_EVERY = 2.0
 
     def __init__(self, out: Path, enabled: bool = True):
@@ -87,7 +87,7 @@ class BuildCache:
         self.enabled = enabled
         self.documents: dict[str, dict] = self._read()
         self._dirty = False
-        self._saved = time.monotonic()
+        self._saved = -self.SAVE_EVERY  # a build killed after its first document keeps it
 
     def _read(self) -> dict[str, dict]:
         try:
