@@ -145,7 +145,7 @@ def ratio(jobs: list, caches: bool = True) -> None:
     fresh = statistics.median(undecided)
     other = statistics.median(theirs)
     stats = {name: getattr(fit.BalanceStats, name) - before.get(name, 0)
-             for name in ("measured", "reused", "fallbacks")}
+             for name in ("counted", "measured", "reused", "fallbacks")}
     print(f"per card, {len(jobs)} cards interleaved, one warm process"
           f"{'' if caches else ', its stream and subset caches off'} "
           f"(load average {os.getloadavg()[0]:.1f}):")
@@ -155,11 +155,12 @@ def ratio(jobs: list, caches: bool = True) -> None:
           f"total {sum(theirs):6.1f} s")
     print(f"  ratio: {mine / other:.3f} of the medians, {sum(ours) / sum(theirs):.3f} of the totals "
           "(target <= 0.7)")
-    print(f"  insertgen, every headline measured (no decision kept): median {1000 * fresh:6.1f} ms, "
+    print(f"  insertgen, every headline decided anew (no decision kept): median {1000 * fresh:6.1f} ms, "
           f"total {sum(undecided):6.1f} s, ratio {fresh / other:.3f} of the medians, "
           f"{sum(undecided) / sum(theirs):.3f} of the totals")
-    print(f"  balance decisions: {stats['measured']} measured in a small document, "
-          f"{stats['reused']} reused, {stats['fallbacks']} measured again in the document")
+    print(f"  balance decisions: {stats['counted']} counted apart, {stats['measured']} measured "
+          f"in a small document, {stats['reused']} reused, {stats['fallbacks']} measured again "
+          "in the document")
     for name in ("insertgen", "plain"):
         own = [size for who, size in sizes if who == name]
         print(f"  {name}: {statistics.mean(own) / 1024:.0f} kB per file")

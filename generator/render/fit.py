@@ -15,12 +15,14 @@ reported as an info finding; a side that does not fit even then fails as before.
 Balanced headlines come with it: WeasyPrint 70 has no ``text-wrap: balance``, so an element the
 layout marks ``data-balance`` is set at the narrowest width that still takes as many lines as
 at full width: its lines come out of similar length and its last line is no stray word. The
-widths are measured before the document is laid out, in a small document of the element's
-copies at narrower widths (:func:`measuring_document`: the head, the elements it sits in, the
-copies; a few per cent of a card's time), so the document itself is laid out once. The render
-checks that the element sat in a box as wide as the copies' (else they are measured in the
-document itself, :func:`balance_probes`), and a worker keeps its decisions
-(:func:`balance_decision`).
+widths are decided before the document is laid out, so the document itself is laid out once:
+the element's lines are counted at each width with WeasyPrint's own line breaking, in the
+style and box its text gets in the document's skeleton (:func:`skeleton_document`: the head,
+the elements it sits in, the element holding a word; laid out once per layout and locale in a
+worker). An element holding markup is measured instead as copies at narrower widths in a small
+document (:func:`measuring_document`). The render checks that the element sat in a box as wide
+as counted and took the lines counted (else the copies are measured in the document itself,
+:func:`balance_probes`), and a worker keeps its decisions (:func:`balance_decision`).
 """
 
 from __future__ import annotations
@@ -29,11 +31,14 @@ import dataclasses
 import hashlib
 import re
 from collections import OrderedDict
+from html import unescape
 from html.parser import HTMLParser
+
+from weasyprint.text.line_break import split_first_line
 
 from generator.findings import Finding
 from generator.i18n.translations import Text
-from generator.render.pdf import FieldFit, Renderer, RenderJob, RenderResult
+from generator.render.pdf import FieldFit, Renderer, RenderJob, RenderResult, TextSetting
 
 #: Type scales are tried in steps of this much (1.0, 0.95, 0.9, ...).
 COPYFIT_STEP = 0.05
@@ -117,34 +122,44 @@ DECISIONS_KEPT = 1024
 @dataclasses.dataclass(frozen=True)
 class BalanceDecision:
     """The widths the elements of one document are balanced at, and what they were measured
-    in: the width of the box each element sits in (CSS px; ``None``: not laid out)."""
+    in: the width of the box each element sits in (CSS px; ``None``: not laid out) and, when
+    its lines were counted apart, how many it takes at its width (``None``: not counted)."""
 
     widths: dict[int, int]
     columns: tuple[float | None, ...]
+    lines: tuple[int | None, ...] = ()
 
     def holds_for(self, result: RenderResult) -> bool:
         """Whether ``result``, the document rendered at these widths, put every element in a
-        box of the width it was measured in (else the decision was made in the wrong box)."""
-        return tuple(column for column, _ in result.balanced) == \
-            tuple(c for c in self.columns if c is not None)
+        box of the width it was measured in, with the lines counted (else the decision was
+        made in the wrong box)."""
+        expected = [(column, self.lines[n] if self.lines else None)
+                    for n, column in enumerate(self.columns) if column is not None]
+        return len(expected) == len(result.balanced) and all(
+            column == laid and lines in (None, counted)
+            for (column, lines), (laid, counted) in zip(expected, result.balanced, strict=True))
 
 
 class BalanceStats:
     """How a worker's balance decisions were made (the benchmarks print it)."""
 
-    measured = reused = fallbacks = 0
+    measured = counted = reused = fallbacks = 0
 
 
 _DECISIONS: OrderedDict[bytes, BalanceDecision] = OrderedDict()
+#: Balanced elements by the document they sit in (its skeleton): the box each sits in and how
+#: it sets its text, kept per worker.
+_SETTINGS: OrderedDict[bytes, tuple[tuple[float, TextSetting] | None, ...]] = OrderedDict()
+SETTINGS_KEPT = 256
 
 
 def _balanced_render(renderer: Renderer, job: RenderJob, css: str) -> RenderResult:
     """``job`` rendered with stylesheet ``css`` and its elements at their balanced widths.
 
-    The widths come from a small document of the elements' copies (:func:`balance_decision`).
-    If the document put an element in a box of another width than that one did (the box's
-    width depends on what the small document left out), the copies are measured in the
-    document itself, as a layout of its own, and the document is rendered again."""
+    The widths come from the elements' lines counted apart (:func:`balance_decision`). If the
+    document put an element in a box of another width than the count did, or it took another
+    number of lines, the copies are measured in the document itself, as a layout of its own,
+    and the document is rendered again."""
     decision = balance_decision(renderer, dataclasses.replace(job, css=css))
     result = renderer.render(dataclasses.replace(
         job, css=css, html=balanced(job.html, decision.widths if decision else {})))
@@ -160,33 +175,136 @@ def _balanced_render(renderer: Renderer, job: RenderJob, css: str) -> RenderResu
 
 
 def balance_decision(renderer: Renderer, job: RenderJob) -> BalanceDecision | None:
-    """The balanced widths of ``job``'s elements, measured in :func:`measuring_document`
-    (``None``: it cannot be measured apart). A worker keeps its decisions by that document,
-    its stylesheet and folders: the same headline in the same box is measured once."""
-    small = measuring_document(job.html)
-    if small is None:
+    """The balanced widths of ``job``'s elements (``None``: they cannot be measured apart).
+
+    When every element holds one run of text, its lines are counted at each width with the
+    style and box its text gets in the document's skeleton (:func:`skeleton_document`, laid
+    out once per worker and kept): a line break as WeasyPrint's own, without a layout. Else
+    the copies are measured in a small document (:func:`measuring_document`). A worker keeps
+    its decisions: the same headline in the same box is decided once."""
+    skeleton = skeleton_document(job.html)
+    if skeleton is None:
         return None
-    key = hashlib.blake2b("\0".join((small, job.css, job.base_dir, job.css_dir,
-                                     str(job.pdf_variant))).encode(), digest_size=20).digest()
+    where = "\0".join((job.css, job.base_dir, job.css_dir, str(job.pdf_variant)))
+    contents = [match.group(3) for match in _BALANCED.finditer(job.html)]
+    key = hashlib.blake2b("\0".join((skeleton, where, *contents)).encode(),
+                          digest_size=20).digest()
     decision = _DECISIONS.get(key)
     if decision is not None:
         _DECISIONS.move_to_end(key)
         BalanceStats.reused += 1
         return decision
-    measured = renderer.render(dataclasses.replace(
-        job, html=small, css=job.css + _COLUMN_CSS, write=False, placed=False, expected_pages=0, max_lines=(),
-        page_multiple=1, notes_html=None))
-    if measured.failed:
-        return None
-    count = len(_BALANCED.findall(job.html))
-    decision = BalanceDecision(balanced_widths(measured.fields), tuple(
-        measured.columns.get(f"balance:{element}:{BALANCE_WIDTHS[0]}")
-        for element in range(count)))
-    BalanceStats.measured += 1
+    settings = _settings(renderer, job, skeleton, where)
+    texts = [text_to_count(content, setting[1].style) if setting else None
+             for content, setting in zip(contents, settings or (), strict=False)]
+    if settings is not None and all(text is not None for text in texts):
+        decision = _counted_decision(settings, texts)
+        BalanceStats.counted += 1
+    else:
+        decision = _measured_decision(renderer, job)
+        if decision is None:
+            return None
+        BalanceStats.measured += 1
     _DECISIONS[key] = decision
     while len(_DECISIONS) > DECISIONS_KEPT:
         _DECISIONS.popitem(last=False)
     return decision
+
+
+def _settings(renderer: Renderer, job: RenderJob, skeleton: str, where: str):
+    """The box width and text setting of each balanced element of ``job``, from its skeleton
+    laid out (kept per worker); ``None`` when the skeleton could not be laid out."""
+    key = hashlib.blake2b("\0".join((skeleton, where)).encode(), digest_size=20).digest()
+    if key in _SETTINGS:
+        _SETTINGS.move_to_end(key)
+        return _SETTINGS[key]
+    laid = renderer.render(_apart(job, skeleton))
+    if laid.failed or len(laid.balanced) != len(_BALANCED.findall(job.html)):
+        return None
+    settings = tuple((column, setting) if setting is not None else None
+                     for (column, _), setting in zip(laid.balanced, laid.settings, strict=True))
+    _SETTINGS[key] = settings
+    while len(_SETTINGS) > SETTINGS_KEPT:
+        _SETTINGS.popitem(last=False)
+    return settings
+
+
+def _apart(job: RenderJob, html: str) -> RenderJob:
+    """``job`` as a small document of ``html`` laid out to measure, not to print."""
+    return dataclasses.replace(
+        job, html=html, css=job.css + _COLUMN_CSS, write=False, placed=False, expected_pages=0,
+        max_lines=(), page_multiple=1, notes_html=None)
+
+
+def _measured_decision(renderer: Renderer, job: RenderJob) -> BalanceDecision | None:
+    small = measuring_document(job.html)
+    measured = renderer.render(_apart(job, small)) if small is not None else None
+    if measured is None or measured.failed:
+        return None
+    count = len(_BALANCED.findall(job.html))
+    return BalanceDecision(balanced_widths(measured.fields), tuple(
+        measured.columns.get(f"balance:{element}:{BALANCE_WIDTHS[0]}")
+        for element in range(count)))
+
+
+def _counted_decision(settings, texts: list[str]) -> BalanceDecision:
+    """Each element at the narrowest width of :data:`BALANCE_WIDTHS` that, with every wider
+    one, takes as many lines as the full width (when that is two or more)."""
+    widths, lines = {}, []
+    for element, ((column, setting), text) in enumerate(zip(settings, texts, strict=True)):
+        full = count_lines(text, setting, column, BALANCE_WIDTHS[0])
+        narrowest = BALANCE_WIDTHS[0]
+        if full >= 2:
+            for width in BALANCE_WIDTHS[1:]:
+                if count_lines(text, setting, column, width) != full:
+                    break
+                narrowest = width
+        if narrowest < BALANCE_WIDTHS[0]:
+            widths[element] = narrowest
+        lines.append(full)
+    return BalanceDecision(widths, tuple(column for column, _ in settings), tuple(lines))
+
+
+class _LineContext:
+    """What WeasyPrint's line breaking asks of a layout context: its hyphenation
+    dictionaries (loaded once per worker)."""
+
+    dictionaries: dict = {}
+
+
+def count_lines(text: str, setting: TextSetting, column: float, width: int) -> int:
+    """The lines ``text`` takes, set as ``setting`` says, in an element of ``max-width:
+    width%`` in a box ``column`` CSS px wide: WeasyPrint's own first-line split, repeated."""
+    available = column * width / 100 - (setting.frame if setting.border_box else 0)
+    available = min(available, column - setting.inset)
+    lines, encoded = 0, text.encode()
+    while encoded:
+        lines += 1
+        _, _, resume, *_ = split_first_line(encoded.decode(), setting.style, _LineContext,
+                                            available, 0, True)
+        if resume is None:
+            break
+        encoded = encoded[resume:]
+    return lines
+
+
+_COLLAPSING = re.compile(r"[ \t\n\r\f]+")
+#: A run of the other direction, isolated by the typesetter (:mod:`generator.render.typeset`):
+#: counted as the same text between isolate marks.
+_ISOLATED_RUN = re.compile(r'<span dir="(ltr|rtl)">([^<]*)</span>')
+_ISOLATES = {"ltr": "\u2066", "rtl": "\u2067"}
+_CASES = {"none": str, "uppercase": str.upper, "lowercase": str.lower}
+
+
+def text_to_count(content: str, style) -> str | None:
+    """The text WeasyPrint lays out for an element whose content is ``content`` (``None``
+    when it holds markup other than isolated runs, or its text is set in a way this does not
+    follow)."""
+    content = _ISOLATED_RUN.sub(lambda run: f"{_ISOLATES[run[1]]}{run[2]}\u2069", content)
+    if "<" in content or style["white_space"] != "normal" or style["text_indent"].value \
+            or style["text_transform"] not in _CASES:
+        return None
+    return _CASES[style["text_transform"]](_COLLAPSING.sub(" ", unescape(content)).strip(" "))
 
 
 def _copies(element: int, tag: str, attrs: str, content: str) -> str:
@@ -220,6 +338,18 @@ def measuring_document(html: str) -> str | None:
     the elements it sits in (their start tags as written, none of their other content) holding
     only its copies. ``None`` when there is nothing to balance, or the body holds stylesheets
     or markup this cannot follow."""
+    return _small_document(html, lambda element, match: _copies(element, *match.groups()))
+
+
+def skeleton_document(html: str) -> str | None:
+    """:func:`measuring_document` with each balanced element once, as written, holding a
+    word in place of its text: what decides the box each sits in and the style of its text,
+    the same for every document of a layout and locale (``None`` as there)."""
+    return _small_document(html, lambda element, match: (
+        f"<{match.group(1)}{match.group(2)}>x</{match.group(1)}>"))
+
+
+def _small_document(html: str, inner) -> str | None:
     body = _BODY.search(html)
     if body is None or _BODY_STYLES.search(html, body.end()):
         return None
@@ -230,7 +360,7 @@ def measuring_document(html: str) -> str | None:
         if opened is None:
             return None
         parts += [text[:-1] + f" {_COLUMN}>" for _, text in opened]
-        parts.append(_copies(count - 1, *match.groups()))
+        parts.append(inner(count - 1, match))
         parts += [f"</{tag}>" for tag, _ in reversed(opened)]
     if not count or count != len(_BALANCED.findall(html)):
         return None

@@ -29,7 +29,7 @@ from urllib.parse import unquote, urlsplit
 
 import pydyf
 from weasyprint import CSS, HTML
-from weasyprint.formatting_structure.boxes import LineBox
+from weasyprint.formatting_structure.boxes import LineBox, TextBox
 from weasyprint.logger import LOGGER as WEASYPRINT_LOGGER
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -118,6 +118,14 @@ class RenderResult:
     artwork_text: tuple[tuple[int, float, str], ...] = ()
     #: Where the marked copy of a failed document was kept, relative to the output folder.
     failed_copy: str | None = None
+    #: How each ``data-balance`` element set its text (:class:`TextSetting`, ``None`` when it
+    #: holds more than one run of text), for this process only: not sent back by a worker.
+    settings: list = dataclasses.field(default_factory=list, compare=False, repr=False)
+
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        state["settings"] = []  # WeasyPrint's styles stay in the process that laid them out
+        return state
 
     @property
     def fits(self) -> bool:
@@ -128,6 +136,18 @@ class RenderResult:
         """Whether a problem found so far fails the document."""
         return any(severity == "error" for _, severity, _ in self.problems) or \
             any(f.severity == "error" for f in self.artwork)
+
+
+@dataclasses.dataclass(frozen=True)
+class TextSetting:
+    """How a block sets its one run of text: the style of the text and, in CSS px, what
+    its box takes across besides the text (margins, borders, padding: ``inset``; borders and
+    padding: ``frame``)."""
+
+    style: object
+    inset: float
+    frame: float
+    border_box: bool
 
 
 @dataclasses.dataclass(frozen=True)
@@ -424,11 +444,14 @@ class Measured:
     balanced: list[tuple[float, int]]
     #: The width of the box each field sits in, by field.
     columns: dict[str, float]
+    #: How each ``data-balance`` element set its text (``None``: not one run of text).
+    settings: list[TextSetting | None] = dataclasses.field(default_factory=list)
 
 
 def _measured_into(result: RenderResult, measured: Measured) -> None:
     result.overflow, result.fields = measured.overflow, measured.fields
     result.balanced, result.columns = measured.balanced, measured.columns
+    result.settings = measured.settings
 
 
 def measure_fit(document) -> Measured:
@@ -504,10 +527,27 @@ def _fields(side, name: str, measured: Measured) -> None:
         column = float(parent.width) if parent is not None else float(box.margin_width())
         if balance:
             measured.balanced.append((column, lines))
+            measured.settings.append(_text_setting(box))
         if field:
             measured.fields.append(FieldFit(field, element.get("data-locale", ""), name,
                                             round(box.border_height() * MM_PER_PX, 2), lines))
             measured.columns.setdefault(field, column)
+
+
+def _text_setting(box) -> TextSetting | None:
+    """How block ``box`` sets its text, when all of it is one run (lines of text boxes of
+    one style, nothing inline around them)."""
+    styles = set()
+    for line in box.children:
+        if not isinstance(line, LineBox) or not all(isinstance(t, TextBox) for t in line.children):
+            return None
+        styles.update(id(t.style) for t in line.children)
+    if len(styles) != 1:
+        return None
+    frame = (box.border_left_width + box.border_right_width + box.padding_left
+             + box.padding_right)
+    return TextSetting(box.children[0].children[0].style, box.margin_width() - box.width, frame,
+                       box.style["box_sizing"] == "border-box")
 
 
 def _with_parents(box, parent=None):

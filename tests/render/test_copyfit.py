@@ -19,8 +19,11 @@ from generator.render.fit import (
     balanced_widths,
     copyfit_bounds,
     copyfit_css,
+    count_lines,
     measuring_document,
     render_fitted,
+    skeleton_document,
+    text_to_count,
 )
 from generator.render.html import fit_box_attributes
 from generator.render.pdf import FieldFit, Renderer, RenderJob
@@ -256,3 +259,54 @@ def test_a_decision_is_measured_once_per_worker_and_gives_the_same_file(renderer
     assert again.pdf == first.pdf
     widths = in_document_widths(renderer, balancing)
     assert widths and balance_decision(renderer, balancing).widths == widths
+
+
+def test_a_headline_s_lines_are_counted_as_the_document_sets_them(renderer):
+    """The lines counted apart, with the style and box the skeleton gave the headline, are
+    the lines the document itself takes at that width (German, Arabic, Japanese)."""
+    cases = [("de", "Vielen Dank, dass Sie sich für den leisen Tischventilator entschieden haben!"),
+             ("ar", 'شكرًا لاختيارك مروحة المكتب الهادئة <span dir="ltr">Breeze Mini 2</span>، نتمنى '
+                    "لك صيفًا منعشًا ومريحًا في كل يوم!"),
+             ("ja", "静かな卓上扇風機をお選びいただき、誠にありがとうございます。"
+                    "快適な夏をお過ごしください。")]
+    for lang, text in cases:
+        balancing = dataclasses.replace(  # a page tall enough for every line at every width
+            headline_job(text), css=HEADLINE_CSS.replace("80mm 40mm", "80mm 150mm"),
+            html=headline_job(text).html.replace('lang="de"', f'lang="{lang}"').replace(
+                'data-locale="de"', f'data-locale="{lang}"'))
+        laid = renderer.render(dataclasses.replace(
+            balancing, html=skeleton_document(balancing.html), write=False))
+        (column, _), = laid.balanced
+        setting, = laid.settings
+        assert setting is not None and setting.style["lang"] == lang
+        text = text_to_count(text, setting.style)
+        for width in (100, 76, 52, 40):
+            at_width = renderer.render(dataclasses.replace(
+                balancing, html=balanced(balancing.html, {0: width}), write=False))
+            assert at_width.balanced == [(column, count_lines(text, setting, column, width))], \
+                (lang, width)
+
+
+def test_a_distinct_headline_of_a_known_layout_is_laid_out_once(renderer, monkeypatch):
+    """The skeleton of a layout is laid out once per worker: the next headline in it is
+    counted, not measured, and the document is rendered once."""
+    render_fitted(renderer, headline_job("Danke, dass Sie den Wasserkocher gewählt haben!"))
+    calls = []
+    real = renderer.render
+    monkeypatch.setattr(renderer, "render", lambda job: calls.append(job) or real(job))
+    counted = BalanceStats.counted
+    text = "Danke, dass Sie sich für unseren leisen Wasserkocher entschieden haben!"
+    result = render_fitted(renderer, headline_job(text))
+    assert BalanceStats.counted == counted + 1 and len(calls) == 1 and calls[0].write
+    decision = balance_decision(renderer, headline_job(text))
+    assert [(f.field, f.lines) for f in result.fields] == [("card.headline", decision.lines[0])]
+    assert f'style="max-width: {decision.widths[0]}%"' in calls[0].html
+
+
+def test_a_headline_with_markup_is_measured_in_copies(renderer):
+    measured = BalanceStats.measured
+    result = render_fitted(renderer, headline_job("Danke, dass Sie den <em>Wasserkocher</em> "
+                                                  "gewählt haben!"))
+    assert BalanceStats.measured == measured + 1 and result.pdf is not None
+    assert text_lines(pdfium.PdfDocument(result.pdf)) == ["Danke, dass Sie den", "Wasserkocher",
+                                                          "gewählt haben!"]
