@@ -203,6 +203,13 @@ def normalize(text: str) -> tuple[str, list[int] | None]:
         joined = "".join(chars)
     if _unleet_words(chars, joined):
         joined = "".join(chars)
+    if _JAMO_PAIR.search(joined):
+        chars, offsets = _syllables(chars, offsets, joined)
+        joined = "".join(chars)
+    if _KANA_WAVE.search(joined):
+        # "れびゅ～": a wave dash after kana stands for the long vowel mark.
+        joined = _KANA_WAVE.sub(lambda m: m.group(1) + "ー", joined)
+        chars = list(joined)
     if "#" in joined and _HASHTAG.search(joined):
         chars, offsets = _hashtag_words(chars, offsets, joined)
         joined = "".join(chars)
@@ -219,6 +226,42 @@ def normalize(text: str) -> tuple[str, list[int] | None]:
         return joined, None
     offsets.append(len(text))
     return joined, offsets
+
+
+#: Hangul written as loose letters ("ㄹㅣ뷰" for "리뷰"): a consonant of the compatibility
+#: jamo followed by a vowel, composed into their syllable (with a final consonant when the
+#: next letter is no vowel). "ㅋㅋ" and "ㅠㅠ" are no pair and stay as they are.
+_LEADS = "ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ"
+_VOWELS = "ㅏㅐㅑㅒㅓㅔㅕㅖㅗㅘㅙㅚㅛㅜㅝㅞㅟㅠㅡㅢㅣ"
+_TAILS = " ㄱㄲㄳㄴㄵㄶㄷㄹㄺㄻㄼㄽㄾㄿㅀㅁㅂㅄㅅㅆㅇㅈㅊㅋㅌㅍㅎ"
+_JAMO_PAIR = re.compile(f"[{_LEADS}][{_VOWELS}]")
+_KANA_WAVE = re.compile("([\u3041-\u3096\u30a1-\u30fa])[\u301c\uff5e~]")
+
+
+def _syllables(chars: list[str], offsets: list[int] | None, joined: str):
+    """``chars`` with every consonant-vowel pair of loose Hangul letters composed (each
+    syllable keeps the offset of its first letter)."""
+    if offsets is None:
+        offsets = list(range(len(chars)))
+    out_chars: list[str] = []
+    out_offsets: list[int] = []
+    i, length = 0, len(chars)
+    while i < length:
+        if i + 1 < length and chars[i] in _LEADS and chars[i + 1] in _VOWELS:
+            code = (_LEADS.index(chars[i]) * 21 + _VOWELS.index(chars[i + 1])) * 28
+            used = 2
+            if i + 2 < length and chars[i + 2] in _TAILS[1:] and not (
+                    i + 3 < length and chars[i + 3] in _VOWELS):
+                code += _TAILS.index(chars[i + 2])
+                used = 3
+            out_chars.append(chr(0xAC00 + code))
+            out_offsets.append(offsets[i])
+            i += used
+            continue
+        out_chars.append(chars[i])
+        out_offsets.append(offsets[i])
+        i += 1
+    return out_chars, out_offsets
 
 
 #: A hashtag that runs words together; not a URL's fragment ("…/dp/B0C4?ref=x#customerReviews").

@@ -30,6 +30,8 @@ from generator.compliance.normalize import normalize
     ("ق ـ يّ ـ م ـ نا على أمازون 🙏", "ar"),                 # tatweel between the letters
     ("Please leave us a r e v i e w, it helps a small business.", "en"),  # "a" stays a word
     ("Y o r u m yapın, garanti sürenizi 1 yıl uzatalım.", "tr"),
+    ("ㄹㅣ뷰 남겨주시면 정말 감사하겠습니다!", "ko"),             # Hangul as loose letters
+    ("お時間のある時に、れびゅ～をお願いします！", "ja"),          # a wave dash for the long vowel
 ])
 def test_spellings_around_the_word_list_are_removed(text, lang):
     scan = scan_text(text, lang)
@@ -109,6 +111,19 @@ def test_arrow_cards_are_gating_in_every_language():
     # One condition, said once, is no pair of branches.
     assert scan_text("¿No ha quedado satisfecho? Devuélvalo en 30 días desde Amazon.",
                      "es").removals == []
+
+
+def test_loose_hangul_letters_are_composed_and_laughter_stays():
+    text = "ㄹㅣ뷰 ㅋㅋ ㅎㅜ기 ㅠㅠ"
+    norm, offsets = normalize(text)
+    assert norm == "리뷰 ㅋㅋ 후기 ㅠㅠ"
+    assert text[offsets[norm.index("후기")]:] == "ㅎㅜ기 ㅠㅠ"
+
+
+def test_a_host_named_for_reviews_is_a_review_link_and_preview_is_not():
+    scan = scan_text("Votre note en 10 secondes 👉 avis-clients.fr/trottinette-xr5", "fr")
+    assert [m.rule for m in scan.matches] == ["common.review-host"]
+    assert scan_text("Open preview.lumora-home.example/app to see the colours.", "en").matches == []
 
 
 def test_normalised_offsets_point_into_the_original():
