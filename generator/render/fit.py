@@ -150,7 +150,7 @@ _DECISIONS: OrderedDict[bytes, BalanceDecision] = OrderedDict()
 #: Balanced elements by the document they sit in (its skeleton): the box each sits in and how
 #: it sets its text, kept per worker.
 _SETTINGS: OrderedDict[bytes, tuple[tuple[float, TextSetting] | None, ...]] = OrderedDict()
-SETTINGS_KEPT = 256
+SETTINGS_KEPT = 64  # about 40 kB each (the style holds its small document)
 
 
 def _balanced_render(renderer: Renderer, job: RenderJob, css: str) -> RenderResult:
