@@ -349,7 +349,8 @@ def load_pack(path: Path) -> Pack:
     ``common.yaml`` brings rules of its own (star strings, review links: no words)."""
     spec = _read(path, PackSpec)
     shared = shared_rules(path.parent) if spec.language != COMMON else None
-    cache = CodeCache.for_files(path.stem, [path] + ([path.parent / f"{SHARED}.yaml"]
+    common = path.parent / f"{COMMON}.yaml"
+    cache = CodeCache.for_files(path.stem, [path] + ([path.parent / f"{SHARED}.yaml", common]
                                                      if shared is not None else []))
 
     def _compile(source: str, where: str) -> Expr:
@@ -377,6 +378,14 @@ def load_pack(path: Path) -> Pack:
     raw_phrases = {name: "|".join(f"(?:{alt})" for alt in alts if isinstance(alt, str))
                    for name, alts in spec.phrases.items()}
     raw_phrases = {name: raw for name, raw in raw_phrases.items() if raw}
+    if shared is not None and common.is_file():
+        # What has no words is written once, in common.yaml, for every language: its lexicons
+        # of shared concepts ("😍 … →" as a condition) join each pack's, as phrases.
+        for name, alts in _read(common, PackSpec).terms.items():
+            if name in shared.concepts and alts:
+                joined = "|".join(f"(?:{alt})" for alt in alts)
+                raw_phrases[name] = f"{raw_phrases[name]}|{joined}" if name in raw_phrases \
+                    else joined
     compounds = {name: tuple((tuple(alt.all), alt.near) for alt in alts
                              if isinstance(alt, CompoundSpec))
                  for name, alts in spec.phrases.items()}

@@ -306,6 +306,16 @@ def test_every_pack_fills_the_whole_concept_inventory(code):
     assert {r.id.split(".", 1)[1] for r in pack(code).rules} >= shared, code
 
 
+def test_common_lexicons_join_every_pack_and_are_written_once():
+    """The arrow-card conditions have no words: common.yaml holds them once and every pack's
+    rules see them (an arrow card in Esperanto is gating with no emoji in its pack)."""
+    common = yaml.safe_load((RULES / "common.yaml").read_text(encoding="utf-8"))["terms"]
+    for code in languages():
+        text = (RULES / f"{code}.yaml").read_text(encoding="utf-8")
+        assert not any(f"'{alt}'" in text for alt in common["happy_if"] + common["unhappy_if"]), code
+        assert pack(code).terms["happy_if"].regex.search("😍 → amazon"), code
+
+
 def test_a_new_language_needs_no_code_change(tmp_path):
     for name in ("common.yaml", "concepts.yaml"):
         (tmp_path / name).write_text((RULES / name).read_text(encoding="utf-8"))
@@ -317,6 +327,8 @@ def test_a_new_language_needs_no_code_change(tmp_path):
     assert scan.clean == "Dankon!"
     assert scan.removals[0].primary.rule == "eo.request-review"
     assert not checker.fallback
+    arrows = checker.scan("😍 → recenzo  |  😞 → retpoŝto al ni")
+    assert arrows.clean == "" and "gating" in {m.category for m in arrows.matches}
 
 
 def test_a_broken_pack_is_named_with_its_problem(tmp_path):
