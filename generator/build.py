@@ -305,12 +305,31 @@ def exit_code(documents: list[DocumentRecord], catalog_findings: list[Finding], 
 MAX_DOCUMENTS = 100_000
 
 
+def _choices(names: list[str], given: str, listed: int = 12) -> str:
+    """``one of A, B, C`` for a short list; for a long one, the closest names and a count
+    (a catalog of 400 SKUs is no error message)."""
+    if len(names) <= listed:
+        return f"one of {', '.join(names)}"
+    def distance(name: str) -> int:  # edits from ``given`` to ``name`` (Levenshtein)
+        row = list(range(len(name) + 1))
+        for i, a in enumerate(given.upper(), 1):
+            previous, row[0] = row[0], i
+            for j, b in enumerate(name.upper(), 1):
+                previous, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, previous + (a != b))
+        return row[-1]
+
+    close = sorted(names, key=lambda name: (distance(name), name))[:5]
+    close = [name for name in close if distance(name) <= max(2, len(given) // 3)]
+    like = f" (closest: {', '.join(close)})" if close else ""
+    return f"one of the catalog's {len(names)} SKUs{like}"
+
+
 def plan(catalog: LoadedCatalog, options: BuildOptions) -> list[Planned]:
     """Every product x document x locale that passes the filters."""
     skus = [p.product.sku for p in catalog.products]
     unknown = [s for s in options.products if s not in skus]
     if unknown:
-        raise InsertgenError(f"--product {unknown[0]}: expected one of {', '.join(skus)}, "
+        raise InsertgenError(f"--product {unknown[0]}: expected {_choices(skus, unknown[0])}, "
                              f"got \"{unknown[0]}\"")
     bad_locales = [loc for loc in options.locales if loc not in catalog.brand.locales]
     if bad_locales:

@@ -117,3 +117,13 @@ def test_with_colour_conversion_off_rgb_artwork_fails_at_its_place(rgb_built, tm
             "print profile (colour_conversion is off in brand.yaml), got fill rgb(26, 26, 26)"
             ) in result.stderr
     assert not [f for f in entry["findings"] if f["code"] == "preflight.colour"]
+
+
+def test_an_unknown_product_in_a_large_catalog_names_the_closest_skus_not_all():
+    from generator.build import _choices
+
+    skus = [f"LH-KT17-{i:04}" for i in range(400)]
+    message = _choices(skus, "LH-KT17-0O07")
+    assert message.startswith("one of the catalog's 400 SKUs (closest: ") and "LH-KT17-0007" in message
+    assert len(message) < 160
+    assert _choices(["TS-CLK", "TS-FAN"], "NOPE") == "one of TS-CLK, TS-FAN"
