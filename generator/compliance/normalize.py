@@ -104,6 +104,10 @@ def _script(ch: str) -> str:
 #: Words of one letter in the packs' languages (articles, pronouns, "and", "or", "to").
 #: Lower case only: "Y o r u m" at the start of a sentence is a spelled word.
 _ONE_LETTER_WORDS = frozenset("aioyeuàåöówz")
+#: ... unless the letters spell a review word that starts with one ("o p i n i ę",
+#: "o m d ö m e", "a v a l i e", "å s i k t"): then the letter is the word's first.
+_REVIEW_WORD_START = re.compile(r"(?:opini|omd[oö]m|oce[nń]|avis|avali|aval|evalu|éval|yorum|"
+                                r"åsikt|ervar|ocjen|avvis|e-?val|ulasan)", re.IGNORECASE)
 
 
 def _spelled_runs(text: str):
@@ -140,7 +144,8 @@ def _spelled_runs(text: str):
             # "leave us a r e v i e w": a word of one letter ("a", "I", "y", "o") just before
             # a word spelled with spaces reads as itself, not as the word's first letter.
             if good and not cjk and match.group("sep") == " " and letters >= 5 and \
-                    text[start] in _ONE_LETTER_WORDS:
+                    text[start] in _ONE_LETTER_WORDS and not _REVIEW_WORD_START.match(
+                        match.group(0).replace(" ", "")):
                 start += 2
             if good:
                 end = match.end()
@@ -162,7 +167,7 @@ _MIXED_SCRIPT = re.compile(f"[A-Za-z][{_LOOKALIKE_LETTER}]|[{_LOOKALIKE_LETTER}]
 
 _IGNORABLE_RE = re.compile("[" + re.escape("".join(sorted(_IGNORABLE))) + "]")
 #: Styled letters and digits: full-width forms, mathematical alphanumerics, enclosed letters.
-_STYLED_RE = re.compile("[\uff05\uff0f\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\u2460-\u24ff"
+_STYLED_RE = re.compile("[\uff05\uff0f\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\uff66-\uff9f\u2460-\u24ff"
                         "\U0001d400-\U0001d7ff\U0001f130-\U0001f189]")
 
 
@@ -304,6 +309,13 @@ def _compose(text: str) -> tuple[list[str], list[int]]:
             kept = [c for c in cluster if c not in _IGNORABLE]
             chars += kept
             offsets += [index] * len(kept)
+        elif 0xFF66 <= ord(text[index]) <= 0xFF9D:
+            # Half-width katakana ("ﾚﾋﾞｭｰ"), a sound mark after it included: full-width kana.
+            if end < length and text[end] in "\uff9e\uff9f":
+                end += 1
+            kana = unicodedata.normalize("NFKC", text[index:end])
+            chars += kana
+            offsets += [index] * len(kana)
         elif text[index] not in _IGNORABLE:
             ch = text[index]
             chars.append(_styled(ch) or ch.translate(_ONE_FOR_ONE))

@@ -32,6 +32,9 @@ from generator.compliance.normalize import normalize
     ("Y o r u m yapın, garanti sürenizi 1 yıl uzatalım.", "tr"),
     ("ㄹㅣ뷰 남겨주시면 정말 감사하겠습니다!", "ko"),             # Hangul as loose letters
     ("お時間のある時に、れびゅ～をお願いします！", "ja"),          # a wave dash for the long vowel
+    ("使い心地を ﾚ ﾋﾞ ｭ ｰ で教えてね！", "ja"),                  # half-width kana, spaced
+    ("Zostaw nam o p i n i ę, to naprawdę pomaga.", "pl"),     # "o" is the word's first letter
+    ("Ge oss ett o m d ö m e på nätet, tack!", "sv"),
 ])
 def test_spellings_around_the_word_list_are_removed(text, lang):
     scan = scan_text(text, lang)
