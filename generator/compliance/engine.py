@@ -556,6 +556,7 @@ def sentences(text: str) -> list[tuple[int, int]]:
         start = match.end()
     spans.append((start, len(text)))
     out: list[tuple[int, int]] = []
+    telegraphic = False  # the last unit is made of fragments only (see _fragment)
     for begin, end in spans:
         while begin < end and text[begin].isspace():
             begin += 1
@@ -567,6 +568,9 @@ def sentences(text: str) -> list[tuple[int, int]]:
         joined = out and "\n" not in text[out[-1][1]:begin] and text[out[-1][1] - 1] != "|"
         # Judged before any emoji is moved onto it: "Soddisfatto? 👉 Lascia …" is a question.
         question = joined and _QUESTION.search(text[out[-1][0]:out[-1][1]])
+        # Telegraphic style ("Ihre Erfahrung. Ihre Worte. Sichtbar für alle …"): a fragment of
+        # three words or fewer ending with a full stop is read with the sentence after it.
+        fragment = joined and telegraphic
         if joined:
             # Emoji at the start belong to the sentence before ("… pra gente! 😍 Lave …").
             lead = begin
@@ -579,13 +583,28 @@ def sentences(text: str) -> list[tuple[int, int]]:
                     begin += 1
                 if begin == end:
                     continue
-        if joined and (question or not any(c.isalnum() for c in text[begin:end])):
+        if joined and (question or fragment or not any(c.isalnum() for c in text[begin:end])):
             # A question goes with its answer; emoji or symbols after a sentence ("… for us! 😍")
             # belong to it, and go with it when it is removed.
             out[-1] = (out[-1][0], end)
+            telegraphic = fragment and _fragment(text[begin:end])
         else:
             out.append((begin, end))
+            telegraphic = _fragment(text[begin:end])
     return out
+
+
+def _fragment(sentence: str) -> bool:
+    """A sentence of one to three words (at most 25 characters, with letters) that ends with a
+    full stop: half of a telegraphic line."""
+    return (sentence.endswith((".", "。")) and not sentence.endswith("..")
+            and len(sentence) <= 25 and len(sentence.split()) <= 3
+            and sum(c.isalpha() for c in sentence) >= 2 and " " in sentence.strip()
+            and not _UNSPACED.search(sentence))
+
+
+#: Scripts written without spaces between words: a space there is no word count.
+_UNSPACED = re.compile("[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
 
 
 # --- matching -------------------------------------------------------------------------------

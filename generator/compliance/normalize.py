@@ -79,7 +79,7 @@ _LEET = re.compile(r"(?<![\w@$])(?=[\w@$]*[A-Za-z\u00c0-\u024f])(?=[\w@$]*[01345
                    r"[A-Za-z\u00c0-\u024f013457@$]{4,}(?![\w@$])")
 #: Letters spelled out one by one (step 6), the same separator throughout: a dot, a dash, a
 #: middle dot, a slash, an asterisk, an underscore or a space (with optional spaces around).
-_SEPARATORS = ".-·•‧・*_/~"
+_SEPARATORS = ".-·•‧・*_/~^"
 _SEPARATOR = "[" + re.escape(_SEPARATORS) + "]"
 # An Arabic spelling of three letters or more may end on a suffix of two or three letters
 # ("ق ي م نا").

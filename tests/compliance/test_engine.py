@@ -119,6 +119,10 @@ MANUAL_TEXT = [
     "Review the safety notes before first use.", "Our technicians review each return within 48 h.",
     "Free replacement parts.", "Packed in a gift box.",
     "Not working as expected? Contact us first — we will replace it free of charge.",
+    "The five-star display shows the mist level: one star is low, five stars is maximum.",
+    "This infant carrier earned the top rating in the 2023 independent crash test.",
+    "The watch gives feedback with a short vibration when you reach your goal.",
+    "Reward chart included: each finished chore earns a star, ten stars earn a treat.",
 ]
 
 
@@ -126,6 +130,33 @@ MANUAL_TEXT = [
 def test_manual_wording_passes(text):
     scan = scan_text(text, "en")
     assert scan.clean == text and not scan.removals, [m.rule for m in scan.matches]
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("Kırıntı tepsisini düzenli olarak boşaltın ve dış yüzeyi nemli bir bezle silin.", "tr"),
+    ("Hjälmen fick högsta betyg i Folksams senaste test av cykelhjälmar.", "sv"),
+    ("愿 Nimbus 让您的家整个冬天都保持舒适湿润。", "zh-Hans"),
+])
+def test_honest_wording_in_other_languages_passes(text, lang):
+    assert scan_text(text, lang).clean == text
+
+
+def test_a_rating_earned_from_the_buyer_is_no_test_result():
+    """The earned-rating masks stop at "from you": the wish for a top rating stays a request."""
+    assert scan_text("We would love it if our shop received the top rating from you.",
+                     "en").removals
+    assert scan_text("Byłoby cudownie, gdyby nasz sklep otrzymał od Pana najwyższą notę.",
+                     "pl").removals
+
+
+def test_telegraphic_fragments_are_read_as_one_line():
+    text = "Ihre Erfahrung. Ihre Worte. Sichtbar für alle unter unserem Artikel bei Amazon."
+    assert sentences(text) == [(0, len(text))] and scan_text(text, "de").clean == ""
+    # A question and its answer stay one unit, the next pair another.
+    assert sentences("Happy? Review us. Unhappy? Email us.") == [(0, 17), (18, 36)]
+    # The first sentence of a Chinese message is no fragment: it stays when the next goes.
+    assert scan_text("愿 Nimbus 让您的家整个冬天都保持舒适湿润。请给我们五星好评！",
+                     "zh-Hans").clean == "愿 Nimbus 让您的家整个冬天都保持舒适湿润。"
 
 
 # --- stripping ------------------------------------------------------------------------------
