@@ -430,8 +430,27 @@ def _parser(lang: str):
 
 
 def phrases(text: str, lang: str) -> list[str]:
-    """BudouX phrases of ``text``; word joiners already in it stay where they are."""
-    return _parser(lang).parse(text) if text.strip() else [text]
+    """BudouX phrases of ``text``; word joiners already in it stay where they are. The phrases
+    are found on the text without them (a joiner inside a bound pair would make BudouX read
+    the pair and the phrase before it as one: "お選びいただきあ⁠り⁠が⁠と⁠う…" no longer
+    breaks after "いただき")."""
+    if not text.strip():
+        return [text]
+    if WJ not in text:
+        return _parser(lang).parse(text)
+    parts, index = [], 0
+    for part in _parser(lang).parse(text.replace(WJ, "")):
+        chars = []
+        for char in part:
+            while text[index] == WJ:
+                chars.append(WJ)
+                index += 1
+            chars.append(char)
+            index += 1
+        parts.append("".join(chars))
+    if parts:
+        parts[-1] += text[index:]  # joiners after the last character
+    return parts
 
 
 def break_words(text: str, lang: str, solid: bool = False) -> str:

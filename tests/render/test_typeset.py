@@ -240,3 +240,13 @@ def test_the_arabic_card_prints_left_to_right_runs_as_written(built):
     for run in ("support.testa.example/amazon-de/TS-FAN", "help@testa.example", "+49 30 123456",
                 "BF-10", "TS-FAN", "Testa GmbH, Hauptstraße 1, 10115 Berlin, Germany"):
         assert any(run in line for line in back), (run, back)
+
+
+def test_a_bound_last_pair_leaves_the_phrase_before_it_breakable():
+    """The last two phrases of a Japanese headline are bound; the phrases before them are still
+    found on the text without the joiners, so the headline can break after "いただき" (an
+    unbreakable run ran off an A6 card)."""
+    headline = break_words(bind_last_words("Nimbusをお選びいただきありがとうございます！", "ja"), "ja")
+    assert "いただき" + WJ not in headline and "き" + "あ" in headline
+    bound = WJ.join("ありがとう")
+    assert phrases("お選びいただき" + bound, "ja") == ["お選びいただき", bound]
