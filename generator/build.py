@@ -492,9 +492,19 @@ def _render(job: Job) -> RenderResult:
     return _store(job, _render_in_worker(job))
 
 
+#: Documents a worker process renders before a fresh one takes its place. Its private memory
+#: grows with the documents it renders (10,000 A6 cards, 2 workers: 71 MB after 500, 83-91 MB
+#: after 4,500-5,000), and not in Python's objects (89 kB more over 700 cards, tracemalloc):
+#: in the native libraries' caches and the allocator's fragmentation, which only a new
+#: process gives back. A new worker is forked from the warm build process (about 1 % of the
+#: time at this count).
+RECYCLE_AFTER = 1000
+
+
 class LocalPool:
     """Worker processes on this machine, forked once this process is warm (rule packs
-    compiled, artwork converted), one per core unless told otherwise."""
+    compiled, artwork converted), one per core unless told otherwise, each replaced after
+    :data:`RECYCLE_AFTER` documents."""
 
     def __init__(self, workers: int | None = None):
         self.workers = workers
@@ -520,7 +530,8 @@ class LocalPool:
         gc.collect()
         gc.freeze()
         try:
-            with context.Pool(workers, initializer=_init_worker) as pool:
+            with context.Pool(workers, initializer=_init_worker,
+                              maxtasksperchild=RECYCLE_AFTER) as pool:
                 yield from pool.imap_unordered(_render_in_worker, jobs, chunksize=1)
         finally:
             gc.unfreeze()

@@ -127,3 +127,22 @@ def test_an_unknown_product_in_a_large_catalog_names_the_closest_skus_not_all():
     assert message.startswith("one of the catalog's 400 SKUs (closest: ") and "LH-KT17-0007" in message
     assert len(message) < 160
     assert _choices(["TS-CLK", "TS-FAN"], "NOPE") == "one of TS-CLK, TS-FAN"
+
+
+def _worker_pid(job):
+    import os
+
+    return os.getpid()
+
+
+def test_local_workers_are_replaced_after_their_share_of_documents(monkeypatch):
+    """Memory a worker's native libraries keep is given back by a fresh process: after
+    RECYCLE_AFTER documents a worker is replaced."""
+    from generator import build
+
+    monkeypatch.setattr(build, "RECYCLE_AFTER", 2)
+    monkeypatch.setattr(build, "_init_worker", lambda: None)
+    monkeypatch.setattr(build, "_render_in_worker", _worker_pid)
+    with build.LocalPool(2) as pool:
+        pids = list(pool.render(iter(range(8)), 8))
+    assert len(pids) == 8 and len(set(pids)) >= 4
