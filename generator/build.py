@@ -496,8 +496,9 @@ def _render(job: Job) -> RenderResult:
 #: grows with the documents it renders (10,000 A6 cards, 2 workers: 71 MB after 500, 83-91 MB
 #: after 4,500-5,000), and not in Python's objects (89 kB more over 700 cards, tracemalloc):
 #: in the native libraries' caches and the allocator's fragmentation, which only a new
-#: process gives back. A new worker is forked from the warm build process (about 1 % of the
-#: time at this count).
+#: process gives back. A new worker is forked from the warm build process; replaced after
+#: 1,000, each worker stayed within +1.8-4.2 % of its warm figure (71-79 MB) over 4,000 cards,
+#: at 74.7 ms a card (84.4 ms over the 10,000 without, on a busier machine).
 RECYCLE_AFTER = 1000
 
 
