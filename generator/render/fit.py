@@ -28,6 +28,7 @@ as counted and took the lines counted (else the copies are measured in the docum
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import re
 from collections import OrderedDict
@@ -194,10 +195,11 @@ def balance_decision(renderer: Renderer, job: RenderJob) -> BalanceDecision | No
         _DECISIONS.move_to_end(key)
         BalanceStats.reused += 1
         return decision
-    settings = _settings(renderer, job, skeleton, where)
-    texts = [text_to_count(content, setting[1].style) if setting else None
-             for content, setting in zip(contents, settings or (), strict=False)]
-    if settings is not None and all(text is not None for text in texts):
+    settings = _settings(renderer, job, skeleton, where, len(contents))
+    texts = [None] if settings is None else [
+        text_to_count(content, setting[1].style) if setting else None
+        for content, setting in zip(contents, settings, strict=True)]
+    if all(text is not None for text in texts):
         decision = _counted_decision(settings, texts)
         BalanceStats.counted += 1
     else:
@@ -211,15 +213,16 @@ def balance_decision(renderer: Renderer, job: RenderJob) -> BalanceDecision | No
     return decision
 
 
-def _settings(renderer: Renderer, job: RenderJob, skeleton: str, where: str):
-    """The box width and text setting of each balanced element of ``job``, from its skeleton
-    laid out (kept per worker); ``None`` when the skeleton could not be laid out."""
+def _settings(renderer: Renderer, job: RenderJob, skeleton: str, where: str, count: int):
+    """The box width and text setting of each of the ``count`` balanced elements of ``job``,
+    from its skeleton laid out (kept per worker); ``None`` when the skeleton could not be laid
+    out."""
     key = hashlib.blake2b("\0".join((skeleton, where)).encode(), digest_size=20).digest()
     if key in _SETTINGS:
         _SETTINGS.move_to_end(key)
         return _SETTINGS[key]
     laid = renderer.render(_apart(job, skeleton))
-    if laid.failed or len(laid.balanced) != len(_BALANCED.findall(job.html)):
+    if laid.failed or len(laid.balanced) != count:
         return None
     settings = tuple((column, setting) if setting is not None else None
                      for (column, _), setting in zip(laid.balanced, laid.settings, strict=True))
@@ -253,12 +256,7 @@ def _counted_decision(settings, texts: list[str]) -> BalanceDecision:
     widths, lines = {}, []
     for element, ((column, setting), text) in enumerate(zip(settings, texts, strict=True)):
         full = count_lines(text, setting, column, BALANCE_WIDTHS[0])
-        narrowest = BALANCE_WIDTHS[0]
-        if full >= 2:
-            for width in BALANCE_WIDTHS[1:]:
-                if count_lines(text, setting, column, width) != full:
-                    break
-                narrowest = width
+        narrowest = _narrowest(full, functools.partial(count_lines, text, setting, column))
         if narrowest < BALANCE_WIDTHS[0]:
             widths[element] = narrowest
         lines.append(full)
@@ -420,17 +418,23 @@ def balanced_widths(fields) -> dict[int, int]:
             lines.setdefault(int(match.group(1)), {})[int(match.group(2))] = measured.lines
     widths = {}
     for element, by_width in lines.items():
-        full = by_width.get(BALANCE_WIDTHS[0], 0)
-        if full < 2:
-            continue
-        narrowest = BALANCE_WIDTHS[0]
-        for width in BALANCE_WIDTHS[1:]:
-            if by_width.get(width) != full:
-                break
-            narrowest = width
+        narrowest = _narrowest(by_width.get(BALANCE_WIDTHS[0], 0), by_width.get)
         if narrowest < BALANCE_WIDTHS[0]:
             widths[element] = narrowest
     return widths
+
+
+def _narrowest(full: int, lines_at) -> int:
+    """The narrowest width of :data:`BALANCE_WIDTHS` that, with every wider one, takes
+    ``full`` lines (``lines_at(width)``; asked from the widest down, and no further than the
+    first width that differs); the full width when ``full`` is under two."""
+    narrowest = BALANCE_WIDTHS[0]
+    if full >= 2:
+        for width in BALANCE_WIDTHS[1:]:
+            if lines_at(width) != full:
+                break
+            narrowest = width
+    return narrowest
 
 
 def balanced(html: str, widths: dict[int, int]) -> str:
