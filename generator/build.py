@@ -310,6 +310,7 @@ def _choices(names: list[str], given: str, listed: int = 12) -> str:
     (a catalog of 400 SKUs is no error message)."""
     if len(names) <= listed:
         return f"one of {', '.join(names)}"
+
     def distance(name: str) -> int:  # edits from ``given`` to ``name`` (Levenshtein)
         row = list(range(len(name) + 1))
         for i, a in enumerate(given.upper(), 1):
@@ -318,8 +319,8 @@ def _choices(names: list[str], given: str, listed: int = 12) -> str:
                 previous, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, previous + (a != b))
         return row[-1]
 
-    close = sorted(names, key=lambda name: (distance(name), name))[:5]
-    close = [name for name in close if distance(name) <= max(2, len(given) // 3)]
+    ranked = sorted((distance(name), name) for name in names)[:5]
+    close = [name for edits, name in ranked if edits <= max(2, len(given) // 3)]
     like = f" (closest: {', '.join(close)})" if close else ""
     return f"one of the catalog's {len(names)} SKUs{like}"
 
