@@ -343,6 +343,12 @@ def shared_rules(folder: Path = RULES) -> SharedSpec:
     return spec
 
 
+@functools.cache
+def _common_terms(folder: Path) -> dict[str, list]:
+    """common.yaml's lexicons, read once for every language pack that takes them in."""
+    return _read(folder / f"{COMMON}.yaml", PackSpec).terms
+
+
 def load_pack(path: Path) -> Pack:
     """Read and compile one pack; every problem is a :class:`RulePackError` naming the file.
     A language pack's lexicons are bound to the shared rules of ``concepts.yaml`` next to it;
@@ -381,7 +387,7 @@ def load_pack(path: Path) -> Pack:
     if shared is not None and common.is_file():
         # What has no words is written once, in common.yaml, for every language: its lexicons
         # of shared concepts ("😍 … →" as a condition) join each pack's, as phrases.
-        for name, alts in _read(common, PackSpec).terms.items():
+        for name, alts in _common_terms(path.parent).items():
             if name in shared.concepts and alts:
                 joined = "|".join(f"(?:{alt})" for alt in alts)
                 raw_phrases[name] = f"{raw_phrases[name]}|{joined}" if name in raw_phrases \
@@ -595,8 +601,8 @@ def sentences(text: str) -> list[tuple[int, int]]:
 
 
 def _fragment(sentence: str) -> bool:
-    """A sentence of one to three words (at most 25 characters, with letters) that ends with a
-    full stop: half of a telegraphic line."""
+    """A sentence of two or three words (at most 25 characters, in a script written with
+    spaces) that ends with a full stop: half of a telegraphic line."""
     return (sentence.endswith((".", "。")) and not sentence.endswith("..")
             and len(sentence) <= 25 and len(sentence.split()) <= 3
             and sum(c.isalpha() for c in sentence) >= 2 and " " in sentence.strip()
